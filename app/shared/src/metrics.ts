@@ -1,0 +1,64 @@
+// RED metrics for every request, labelled by the route TEMPLATE (`/api/products/:id`), never
+// the raw URL, so label cardinality stays bounded: requests that match no route share one label.
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Buckets dense enough to resolve a p95 anywhere between 5 ms and 2 s. */
+export const DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5,
+];
+
+export interface HttpMetrics {
+  registry: Registry;
+  requests: Counter<'service' | 'method' | 'route' | 'status' | 'version'>;
+  duration: Histogram<'service' | 'method' | 'route' | 'status' | 'version'>;
+}
+
+export function createMetrics({ defaults = true }: { defaults?: boolean } = {}): HttpMetrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry });
+  const labelNames = ['service', 'method', 'route', 'status', 'version'] as const;
+  return {
+    registry,
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests handled, by route template and status.',
+      labelNames,
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by route template and status.',
+      labelNames,
+      buckets: DURATION_BUCKETS,
+      registers: [registry],
+    }),
+  };
+}
+
+/** Where route handlers record their template (see `route()` in routing.ts). */
+export function routeTemplate(res: Response): string {
+  return (res.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE;
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export function metricsMiddleware(metrics: HttpMetrics, service: string, version: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const labels = {
+        service,
+        version,
+        method: METHODS.has(req.method) ? req.method : 'OTHER',
+        route: routeTemplate(res),
+        status: String(res.statusCode),
+      };
+      metrics.requests.inc(labels);
+      metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    });
+    next();
+  };
+}
