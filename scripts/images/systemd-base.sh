@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Builds (once) the lab's systemd node image for the container providers and the converge
+# harness: Debian 12 from rootfs.sh's debootstrap tarball, plus systemd, python3 (+ python3-apt)
+# and sudo for Ansible, ca-certificates, iproute2. Packages come from the Debian mirror
+# this machine's apt uses, so no image registry is needed. Prints the image name.
+#   scripts/images/systemd-base.sh            # build if missing or if this recipe changed
+#   LAB_IMAGE_REBUILD=1 scripts/images/systemd-base.sh
+# Podman must use runc and lower ulimits here: CONTAINERS_CONF=scripts/podman/containers.conf
+# (set below when unset).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cache="${LAB_IMAGE_CACHE:-$root/.cache/images}"
+image="${LAB_NODE_IMAGE:-localhost/cicd-lab/node:bookworm}"
+rootfs_image="localhost/cicd-lab/rootfs:bookworm"
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$root/scripts/podman/containers.conf}"
+
+# Packages baked in: what Ansible needs to manage a node without downloading anything first.
+packages=(systemd systemd-sysv dbus python3 python3-apt sudo ca-certificates iproute2 procps)
+# The Debian mirror this machine's apt uses (works behind proxies and local mirrors): only
+# enabled *.list/*.sources files, only a .../debian archive (not -security, not vendor repos).
+detect_mirror() {
+  local files=() f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$f" ]] && files+=("$f")
+  done
+  ((${#files[@]})) || return 0
+  { grep -hE '^[[:space:]]*(URIs:|deb )' "${files[@]}" || true; } | grep -oE 'https?://[^ ]+' | grep -E '/debian/?$' | head -n 1 || true
+}
+mirror="${LAB_DEBIAN_MIRROR:-$(detect_mirror)}"
+mirror="${mirror%/}"
+[[ -n "$mirror" ]] || { echo "systemd-base.sh: no Debian mirror found in /etc/apt; set LAB_DEBIAN_MIRROR" >&2; exit 2; }
+command -v podman >/dev/null || { echo "systemd-base.sh: podman is missing; run 'make tools'" >&2; exit 4; }
+
+# The recipe's fingerprint: this script and the package list. A changed recipe rebuilds.
+recipe="$(cat "$0" | sha256sum | cut -c1-16)"
+
+mkdir -p "$cache"
+exec 9>"$cache/systemd-base.lock"
+flock 9
+if [[ "${LAB_IMAGE_REBUILD:-0}" != 1 ]] && podman image exists "$image" &&
+  [[ "$(podman image inspect --format '{{index .Labels "cicd-lab.recipe"}}' "$image")" == "$recipe" ]]; then
+  echo "$image"
+  exit 0
+fi
+
+started=$SECONDS
+tarball="$(LAB_DEBIAN_MIRROR="$mirror" "$root/scripts/images/rootfs.sh")"
+if ! podman image exists "$rootfs_image" || [[ "$tarball" -nt "$cache/rootfs-imported.stamp" ]]; then
+  echo "systemd-base.sh: importing $tarball as $rootfs_image" >&2
+  podman import --quiet "$tarball" "$rootfs_image" >/dev/null
+  touch "$cache/rootfs-imported.stamp"
+fi
+
+ctx="$(mktemp -d "$cache/systemd-base.XXXXXX")"
+trap 'rm -rf "$ctx"' EXIT
+cat >"$ctx/Containerfile" <<CONTAINERFILE
+FROM $rootfs_image
+ENV container=podman DEBIAN_FRONTEND=noninteractive
+RUN printf 'deb %s bookworm main\n' "$mirror" > /etc/apt/sources.list \\
+ && printf 'APT::Keep-Downloaded-Packages "true";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\nAPT::Install-Recommends "false";\n' > /etc/apt/apt.conf.d/90cicd-lab \\
+ && apt-get update -q \\
+ && apt-get install -y -q --no-install-recommends ${packages[*]} \\
+ && apt-get clean \\
+ && rm -f /etc/machine-id /var/lib/dbus/machine-id && : > /etc/machine-id \\
+ && systemctl mask getty.target console-getty.service systemd-udevd.service systemd-udevd-kernel.socket systemd-udevd-control.socket \\
+      systemd-firstboot.service systemd-resolved.service sys-kernel-config.mount sys-kernel-debug.mount 2>/dev/null || true
+LABEL cicd-lab.recipe="$recipe" org.opencontainers.image.title="cicd-lab systemd node (Debian 12)"
+STOPSIGNAL SIGRTMIN+3
+CMD ["/sbin/init"]
+CONTAINERFILE
+echo "systemd-base.sh: building $image (${packages[*]})..." >&2
+if ! podman build --quiet --network host --tag "$image" "$ctx" >"$cache/systemd-base.log" 2>&1; then
+  echo "systemd-base.sh: podman build failed; last lines of $cache/systemd-base.log:" >&2
+  tail -n 20 "$cache/systemd-base.log" >&2
+  exit 3
+fi
+echo "systemd-base.sh: built $image in $((SECONDS - started)) s" >&2
+echo "$image"
