@@ -82,6 +82,19 @@ describe('Grafana provisioning files', () => {
     expect(wrong).toEqual([]);
   });
 
+  test('every recording rule a dashboard uses is defined in prometheus/rules', () => {
+    const rulesDir = path.join(ROOT, 'prometheus/rules');
+    const recorded = new Set(
+      readdirSync(rulesDir)
+        .filter((f) => f.endsWith('.yml'))
+        .flatMap((f) => (YAML.parse(readFileSync(path.join(rulesDir, f), 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups)
+        .flatMap((g) => g.rules.map((r) => r.record).filter((r): r is string => !!r)),
+    );
+    const used = new Set(dashboards.flatMap(({ d }) => queries(d).flatMap((q) => q.expr.match(/[a-z_]+:[a-z0-9_:]+/g) ?? [])));
+    expect(used.size).toBeGreaterThan(0);
+    expect([...used].filter((m) => !recorded.has(m))).toEqual([]);
+  });
+
   test.each(dashboards.map(({ file, d }) => [file, d] as const))('%s: every panel has at least one query', (_f, d) => {
     const empty = d.panels.filter((p) => p.type !== 'row' && !(p.targets ?? []).some((t) => t.expr));
     expect(empty.map((p) => p.title)).toEqual([]);

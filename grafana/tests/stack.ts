@@ -72,6 +72,8 @@ function appMetrics(service: string, version: string, scrape: number): string {
   lines.push(
     '# TYPE process_resident_memory_bytes gauge',
     `process_resident_memory_bytes ${60_000_000 + (scrape % 10) * 100_000}`,
+    '# TYPE process_start_time_seconds gauge',
+    `process_start_time_seconds ${Math.floor(Date.now() / 1000) - 900}`,
     '# TYPE process_cpu_seconds_total counter',
     `process_cpu_seconds_total ${(scrape * 0.05).toFixed(2)}`,
     '# TYPE nodejs_eventloop_lag_p99_seconds gauge',
@@ -129,40 +131,31 @@ async function httpText(url: string, init?: { method?: string; body?: string }):
   return { status: res.status, text: await res.text() };
 }
 
-/** What the pipeline pushes (the lab_* metrics the Releases dashboard reads). */
+/**
+ * What the pipeline pushes, following the Pushgateway contract in prometheus/rules/pipeline.yml
+ * and README (Monitoring & Alerts): gate verdicts and figures, deploys, rollbacks.
+ */
 export function pipelinePushes(now: number): { group: string; body: string }[] {
+  const gauge = (name: string, labels: string, value: number | string) => `# TYPE ${name} gauge\n${name}{${labels}} ${value}\n`;
   return [
     {
-      group: 'job/lab_deploy/env/staging/slot/blue',
-      body: '# TYPE lab_deploy_timestamp_seconds gauge\nlab_deploy_timestamp_seconds{version="1.4.0"} ' + (now - 600) + '\n',
+      group: 'job/lab_deploy/env/staging/service/catalog',
+      body: gauge('lab_deploy_timestamp_seconds', 'release="1.4.0",slot="blue"', now - 600),
     },
     {
-      group: 'job/lab_loadtest/env/staging',
+      group: 'job/lab_loadtest_gate/env/staging',
       body: [
-        '# TYPE lab_loadtest_passed gauge',
-        'lab_loadtest_passed{version="1.4.0"} 1',
-        '# TYPE lab_loadtest_p95_seconds gauge',
-        'lab_loadtest_p95_seconds{version="1.4.0"} 0.182',
-        '# TYPE lab_loadtest_error_ratio gauge',
-        'lab_loadtest_error_ratio{version="1.4.0"} 0.002',
-        '# TYPE lab_loadtest_throughput_rps gauge',
-        'lab_loadtest_throughput_rps{version="1.4.0"} 84.5',
-        '# TYPE lab_loadtest_samples gauge',
-        'lab_loadtest_samples{version="1.4.0"} 5070',
-        '# TYPE lab_loadtest_timestamp_seconds gauge',
-        `lab_loadtest_timestamp_seconds{version="1.4.0"} ${now - 300}`,
-        '',
-      ].join('\n'),
+        gauge('lab_loadtest_gate_passed', 'release="1.4.0"', 1),
+        gauge('lab_loadtest_gate_timestamp_seconds', 'release="1.4.0"', now - 300),
+        gauge('lab_loadtest_p95_seconds', 'release="1.4.0"', 0.182),
+        gauge('lab_loadtest_error_ratio', 'release="1.4.0"', 0.002),
+        gauge('lab_loadtest_throughput_rps', 'release="1.4.0"', 84.5),
+        gauge('lab_loadtest_samples', 'release="1.4.0"', 5070),
+      ].join(''),
     },
     {
-      group: 'job/lab_rollback/env/staging',
-      body: [
-        '# TYPE lab_rollback_timestamp_seconds gauge',
-        `lab_rollback_timestamp_seconds{from_version="1.5.0",to_version="1.4.0",reason="load_test_failed"} ${now - 120}`,
-        '# TYPE lab_rollbacks_total counter',
-        'lab_rollbacks_total 1',
-        '',
-      ].join('\n'),
+      group: 'job/lab_rollback/env/staging/service/catalog',
+      body: gauge('lab_rollback_timestamp_seconds', 'from_version="1.5.0",to_version="1.4.0"', now - 120),
     },
   ];
 }
