@@ -136,7 +136,7 @@ function envLayer(env: NodeJS.ProcessEnv, issues: ConfigIssue[]): Plain {
 }
 
 const describeValue = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
+  v === null ? 'null' : Array.isArray(v) ? `a list of ${v.length}` : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
   let cur: unknown = root;
@@ -178,8 +178,19 @@ export function schemaIssues(error: z.ZodError, raw: unknown): ConfigIssue[] {
           message: `${JSON.stringify(found)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
         };
       case 'too_small':
-      case 'too_big':
-        return { path: where, message: `${issue.message.replace(/^Too (small|big): expected \w+ to (have )?/, 'must be ')}, found ${describeValue(found)}` };
+      case 'too_big': {
+        if (!/^Too (small|big)/.test(issue.message)) return { path: where, message: issue.message };
+        const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        const what =
+          issue.origin === 'number' || issue.origin === 'int'
+            ? `must be ${bound}`
+            : issue.origin === 'array'
+              ? `must have ${bound} item(s)`
+              : `must be ${bound} characters long`;
+        return { path: where, message: `${what}, found ${describeValue(found)}` };
+      }
+      case 'custom':
+        return { path: where, message: issue.message };
       default:
         return { path: where, message: `${issue.message}${found !== undefined ? `, found ${describeValue(found)}` : ''}` };
     }

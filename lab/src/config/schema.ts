@@ -21,17 +21,28 @@ const ipv4 = z.string().refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), {
   message: 'is not an IPv4 address (like 192.168.56.10)',
 });
 
-const cidr = z.string().refine(
-  (v) => {
-    try {
-      const [addr, bits] = ipaddr.IPv4.parseCIDR(v);
-      return bits >= 8 && bits <= 30 && ipaddr.IPv4.networkAddressFromCIDR(v).toString() === addr.toString();
-    } catch {
-      return false;
-    }
-  },
-  { message: 'is not a network in CIDR form with a /8 to /30 prefix (like 192.168.56.0/24)' },
-);
+const cidr = z.string().superRefine((v, ctx) => {
+  let parsed: [ipaddr.IPv4, number];
+  try {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(v.split('/')[0] ?? '')) throw new Error('not four-part');
+    parsed = ipaddr.IPv4.parseCIDR(v);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not a network in CIDR form (like 192.168.56.0/24)' });
+    return;
+  }
+  const [addr, bits] = parsed;
+  if (bits < 8 || bits > 30) {
+    ctx.addIssue({ code: 'custom', message: `/${bits} is not a usable lab network prefix: use /8 to /30` });
+    return;
+  }
+  const network = ipaddr.IPv4.networkAddressFromCIDR(v).toString();
+  if (network !== addr.toString()) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${v} has host bits set: the network is ${network}/${bits}`,
+    });
+  }
+});
 
 const port = z.number().int().min(1).max(65535);
 
