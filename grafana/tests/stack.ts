@@ -155,7 +155,7 @@ export function pipelinePushes(now: number): { group: string; body: string }[] {
     },
     {
       group: 'job/lab_rollback/env/staging/service/catalog',
-      body: gauge('lab_rollback_timestamp_seconds', 'from_version="1.5.0",to_version="1.4.0"', now - 120),
+      body: gauge('lab_rollback_timestamp_seconds', 'from_version="1.5.0",to_version="1.4.0",reason="smoke_failed"', now - 120),
     },
   ];
 }
