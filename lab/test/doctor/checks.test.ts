@@ -18,7 +18,6 @@ import {
   fakeDeps,
   HEALTHY_TOOLS,
   labConfig,
-  missing,
   ok,
   PLAIN_CPUINFO,
   PODMAN_INFO,
