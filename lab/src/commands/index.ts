@@ -2,10 +2,11 @@
 import type { CommandModule } from './types.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
+import { gateCommand } from './gate.js';
 import { inventoryCommand } from './inventory.js';
 import { lifecycleCommand } from './lifecycle.js';
 import { secretsCommand } from './secrets.js';
 
 export const commands: readonly CommandModule[] = [
   lifecycleCommand,
-  doctorCommand, configCommand, secretsCommand, inventoryCommand];
+  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand];
