@@ -5,8 +5,9 @@ import { doctorCommand } from './doctor.js';
 import { gateCommand } from './gate.js';
 import { inventoryCommand } from './inventory.js';
 import { lifecycleCommand } from './lifecycle.js';
+import { loadtestCommand } from './loadtest.js';
 import { secretsCommand } from './secrets.js';
 
 export const commands: readonly CommandModule[] = [
   lifecycleCommand,
-  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand];
+  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand, loadtestCommand];

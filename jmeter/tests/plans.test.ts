@@ -1,0 +1,79 @@
+// Every plan loads and runs for a few seconds in a real JMeter against a real local server,
+// producing samples under every label it promises (and the thresholds name), with no errors and
+// no request the real API would reject. Also: what a broken plan or a wrong data file does.
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeWithTools } from '../../test/support/tools.js';
+import { ExitCode, LabError } from '../../lab/src/errors.js';
+import { planLabels, resolvePlan } from '../../lab/src/loadtest/plans.js';
+import { loadThresholds } from '../../lab/src/gate/thresholds.js';
+import { startLocalShop, type LocalShop } from './support/local-shop-server.js';
+import { loadTestShop, tempRunDir } from './support/jmeter.js';
+
+const THRESHOLDS = path.resolve(import.meta.dirname, '../thresholds.yml');
+
+describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server', () => {
+  let shop: LocalShop;
+  beforeAll(async () => {
+    shop = await startLocalShop();
+  });
+  afterAll(() => shop.close());
+
+  for (const name of ['smoke', 'baseline', 'stress', 'spike']) {
+    test(
+      `${name}: loads, runs and answers every label without errors`,
+      async () => {
+        const before = shop.rejected.length;
+        const props: Record<string, string> = name === 'spike' ? { spike_at: '1', spike_duration: '2', spike_threads: '6' } : {};
+        const r = await loadTestShop(shop, name, { duration: '3', ...props });
+        const expected = planLabels(resolvePlan(name).text);
+        expect(Object.keys(r.labels).sort()).toEqual([...expected].sort());
+        for (const label of expected) {
+          expect([label, r.labels[label]!.count > 0, r.labels[label]!.errors]).toEqual([label, true, 0]);
+        }
+        expect(shop.rejected.slice(before)).toEqual([]);
+        expect(r.jmeterExitCode).toBe(0);
+        expect(r.startupMs).not.toBeNull();
+      },
+      60_000,
+    );
+  }
+
+  test('the baseline plan produces every label the gate thresholds name', async () => {
+    const named = loadThresholds(THRESHOLDS).labels;
+    expect(named.length).toBeGreaterThan(0);
+    expect(planLabels(resolvePlan('baseline').text)).toEqual(expect.arrayContaining(named));
+  });
+
+  test(
+    'assertions bite: products missing from the catalogue fail view_product and place_order',
+    async () => {
+      const dir = tempRunDir('lab-data-');
+      const data = path.join(dir, 'unknown-skus.csv');
+      writeFileSync(data, 'term,sku,quantity,customer\nkettle,SKU-999999,1,a@lab.test\n');
+      const r = await loadTestShop(shop, 'baseline', { duration: '2', data_file: data, order_percent: '100' });
+      expect(r.labels.view_product!.errorPct).toBe(100);
+      expect(r.labels.place_order!.errorPct).toBe(100);
+      expect(r.labels.browse_catalog!.errors).toBe(0);
+      expect(r.labels.search_catalog!.errors).toBe(0);
+    },
+    60_000,
+  );
+
+  test(
+    'a plan JMeter cannot load fails with the reason from jmeter.log, whatever the exit code',
+    async () => {
+      const dir = tempRunDir('lab-broken-');
+      const broken = path.join(dir, 'broken.jmx');
+      writeFileSync(broken, resolvePlan('smoke').text.replace('<ConstantTimer ', '<NoSuchTimer ').replace('</ConstantTimer>', '</NoSuchTimer>'));
+      const error = await loadTestShop(shop, broken, { duration: '2' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LabError);
+      const e = error as LabError;
+      expect(e.code).toBe(ExitCode.TOOL_FAILED);
+      expect(e.message).toMatch(/JMeter produced no (results|samples)/);
+      expect(e.details.join('\n')).toMatch(/NoSuchTimer|CannotResolveClass|ConversionException/i);
+    },
+    60_000,
+  );
+});

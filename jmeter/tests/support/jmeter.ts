@@ -1,0 +1,43 @@
+// Which JMeter the tests run, and a one-call load test against a local shop server.
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { run } from '../../../lab/src/exec/index.js';
+import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../../../lab/src/loadtest/run.js';
+import type { LocalShop } from './local-shop-server.js';
+
+export const launcher = path.resolve(import.meta.dirname, '../../launcher/jmeter-debian.sh');
+
+/**
+ * $LAB_JMETER when set; Debian's JMeter 2.13 (/usr/share/jmeter) through the launcher that lets
+ * it load plans; else `jmeter` on PATH (a current Apache JMeter).
+ */
+export function jmeterForTests(): string {
+  if (process.env.LAB_JMETER) return process.env.LAB_JMETER;
+  if (existsSync('/usr/share/jmeter/bin/ApacheJMeter.jar')) return launcher;
+  return 'jmeter';
+}
+
+export const tempRunDir = (prefix = 'lab-loadtest-'): string => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+/** Short, quick settings: a few users, little think time. */
+export const QUICK = { threads: '4', rampup: '1', duration: '4', think_time: '20', think_jitter: '20' };
+
+export function loadTestShop<G = unknown>(
+  shop: LocalShop,
+  plan: string,
+  properties: Record<string, string> = {},
+  extra: Partial<LoadTestOptions> = {},
+): Promise<LoadTestResult<G>> {
+  return runLoadTest<G>(
+    {
+      plan,
+      target: { name: shop.url, protocol: 'http', host: shop.host, port: shop.port },
+      properties: { ...QUICK, ...properties },
+      jmeter: jmeterForTests(),
+      runDir: tempRunDir(),
+      ...extra,
+    },
+    { exec: run },
+  );
+}

@@ -1,0 +1,182 @@
+// lab loadtest [--env staging|production|URL] [--plan baseline] [-J key=value...] [--duration S]
+//              [--threads N] [--thresholds FILE] [--baseline FILE|auto] [--no-gate]
+import path from 'node:path';
+import { Option } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { ExitCode, LabError } from '../errors.js';
+import { formatCommand } from '../exec/index.js';
+import { formatVerdict, runGate, type GateReport } from '../gate/index.js';
+import { buildJMeterArgs, jmeterBinary, parseProperty } from '../loadtest/jmeter.js';
+import { formatProgress, type ProgressSnapshot } from '../loadtest/progress.js';
+import { JTL_NAME, LOG_NAME, preparePlan, runLoadTest, type LoadTestResult } from '../loadtest/run.js';
+import { ENVIRONMENTS, resolveTarget, targetUrl } from '../loadtest/target.js';
+import { table } from '../output/render.js';
+import { repoRoot } from '../state.js';
+import type { CommandModule } from './types.js';
+
+interface LoadtestFlags {
+  env: string;
+  plan: string;
+  property: string[];
+  duration?: string;
+  threads?: string;
+  timeout?: string;
+  thresholds?: string;
+  baseline?: string;
+  baselineEnv: string;
+  pushgateway?: string;
+  release?: string;
+  gate: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function wholeNumber(flag: string, value: string | undefined, min = 1): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new LabError(ExitCode.INVALID_INPUT, `${flag} ${JSON.stringify(value)}: must be a whole number of at least ${min}`);
+  }
+  return String(Number(value));
+}
+
+const ms = (v: number) => `${Math.round(v)} ms`;
+
+export const loadtestCommand: CommandModule = {
+  register(program, ctx) {
+    program
+      .command('loadtest')
+      .description('run a JMeter plan against an environment, with live progress, then judge it with the gate')
+      .option('--env <target>', 'staging, production (the app node from the lab config) or a URL such as http://127.0.0.1:8081', 'staging')
+      .option('--plan <name|file>', 'plan in jmeter/plans/ (smoke, baseline, stress, spike) or a .jmx file', 'baseline')
+      .option('-J, --property <key=value>', 'plan property, repeatable (threads, rampup, duration, think_time, data_file...)', collect, [])
+      .option('--duration <seconds>', 'how long the users run (the plan property duration)')
+      .option('--threads <n>', 'number of users (the plan property threads)')
+      .option('--timeout <seconds>', 'hard limit for the JMeter run (default: the plan schedule + a margin)')
+      .option('--thresholds <file>', 'thresholds for the gate', 'jmeter/thresholds.yml')
+      .option('--baseline <file|auto>', 'summary.json to compare with; auto = the promoted baseline of --baseline-env')
+      .option('--baseline-env <env>', 'whose promoted baseline --baseline auto means', 'production')
+      .addOption(new Option('--pushgateway <url>', 'push the verdict to this Pushgateway').env('LAB_PUSHGATEWAY'))
+      .addOption(new Option('--release <id>', 'release under test (summary.json, Pushgateway)').env('LAB_RELEASE'))
+      .option('--no-gate', 'only run JMeter and summarise; do not judge the results')
+      .addHelpText(
+        'after',
+        `
+JMeter: $LAB_JMETER (a command) or jmeter on PATH. Results go to .lab/runs/<stamp>-loadtest/
+(${JTL_NAME}, ${LOG_NAME}, loadtest.json, and the gate's verdict files). Exit code: the gate's
+(0 pass, 1 fail), 2 bad input, 3 JMeter failed or produced no samples, 4 target unreachable
+or JMeter missing, 130 timed out.`,
+      )
+      .action(async (flags: LoadtestFlags) => {
+        const g = ctx.globals();
+        const properties: Record<string, string> = {};
+        for (const spec of flags.property) {
+          const [k, v] = parseProperty(spec);
+          properties[k] = v;
+        }
+        const duration = wholeNumber('--duration', flags.duration);
+        const threads = wholeNumber('--threads', flags.threads);
+        const timeoutSeconds = wholeNumber('--timeout', flags.timeout);
+        if (duration) properties.duration = duration;
+        if (threads) properties.threads = threads;
+        const target = resolveTarget(flags.env, () =>
+          loadConfig({ file: g.config, flags: { provider: g.provider, profile: g.profile } }).config,
+        );
+        const thresholds = flags.gate ? path.resolve(repoRoot(), flags.thresholds ?? 'jmeter/thresholds.yml') : null;
+        const jmeter = jmeterBinary();
+
+        if (g.dryRun) {
+          const prepared = preparePlan({ plan: flags.plan, target, properties, timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined });
+          const args = buildJMeterArgs({
+            plan: prepared.plan.file,
+            jtl: `<run folder>/${JTL_NAME}`,
+            log: `<run folder>/${LOG_NAME}`,
+            properties: prepared.properties,
+            summaryIntervalSeconds: 5,
+          });
+          ctx.out.result(
+            { dryRun: true, command: [jmeter, ...args], timeoutSeconds: prepared.timeoutSeconds, thresholds },
+            () => {
+              ctx.out.line(`would run (timeout ${prepared.timeoutSeconds} s): ${formatCommand(jmeter, args)}`);
+              ctx.out.line(thresholds ? `then gate the results with ${thresholds}` : 'no gate (--no-gate)');
+            },
+          );
+          return;
+        }
+
+        const live = !g.json;
+        const tty = Boolean(process.stderr.isTTY);
+        let lastLen = 0;
+        const onProgress = (p: ProgressSnapshot, reason: 'tick' | 'update') => {
+          if (!live) return;
+          const line = formatProgress(p);
+          if (tty) {
+            process.stderr.write(`\r${line}${' '.repeat(Math.max(0, lastLen - line.length))}`);
+            lastLen = line.length;
+          } else if (reason === 'update') {
+            process.stderr.write(`${line}\n`);
+          }
+        };
+        if (live) process.stderr.write(`load test: plan ${flags.plan} → ${targetUrl(target)} (${jmeter})\n`);
+
+        const env = ENVIRONMENTS.includes(target.name as (typeof ENVIRONMENTS)[number]) ? target.name : 'custom';
+        let result: LoadTestResult<GateReport>;
+        try {
+          result = await runLoadTest(
+            {
+              plan: flags.plan,
+              target,
+              properties,
+              jmeter,
+              timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined,
+              onProgress,
+              gate: thresholds
+                ? (jtl, runDir) =>
+                    runGate({
+                      results: jtl,
+                      thresholds,
+                      baseline: flags.baseline,
+                      baselineEnv: flags.baselineEnv,
+                      outDir: runDir,
+                      env,
+                      release: flags.release,
+                      pushgateway: flags.pushgateway
+                        ? { url: flags.pushgateway, env, release: flags.release ?? 'unknown' }
+                        : undefined,
+                    })
+                : undefined,
+            },
+            { exec: ctx.exec },
+          );
+        } finally {
+          if (live && tty && lastLen > 0) process.stderr.write('\n');
+        }
+
+        ctx.out.result(result, () => {
+          const o = result.overall;
+          ctx.out.line(
+            table(
+              [
+                ...Object.entries(result.labels).map(([label, s]) => [
+                  label,
+                  String(s.count),
+                  `${s.errorPct.toFixed(2)}%`,
+                  `${s.throughputRps.toFixed(1)}/s`,
+                  ms(s.p50),
+                  ms(s.p95),
+                  ms(s.max),
+                ]),
+                ['overall', String(o.count), `${o.errorPct.toFixed(2)}%`, `${o.throughputRps.toFixed(1)}/s`, ms(o.p50), ms(o.p95), ms(o.max)],
+              ],
+              ['label', 'samples', 'errors', 'throughput', 'p50', 'p95', 'max'],
+            ),
+          );
+          ctx.out.line(`results: ${result.runDir}`);
+          if (result.gate) {
+            ctx.out.line();
+            ctx.out.line(formatVerdict(result.gate));
+          }
+        });
+        process.exitCode = result.gate ? result.gate.exitCode : ExitCode.OK;
+      });
+  },
+};
