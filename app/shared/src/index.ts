@@ -8,5 +8,6 @@ export * from './mongo.js';
 export * from './ops.js';
 export * from './runtime.js';
 export * from './sample-data.js';
+export * from './seed.js';
 export * from './service-app.js';
 export * from './validation.js';
