@@ -87,13 +87,13 @@ export function junitXml(report: GateReport): string {
 const COLORS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4d7c0f'];
 const W = 760;
 const H = 260;
-const PAD = { left: 56, right: 16, top: 12, bottom: 32 };
+const PAD = { left: 56, right: 52, top: 12, bottom: 32 };
 
 /** A "nice" axis maximum (1, 2 or 5 × 10^k) at or above v. */
 function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
@@ -158,14 +158,21 @@ function charts(results: ResultsSummary, p95Limits: Map<string, number>) {
       limitText: limit === undefined ? null : formatValue(limit, 'ms'),
     };
   });
-  const rate = (p: SeriesPoint) => (p.count * 1000) / series.bucketMs;
+  // Rates per second over the part of each bucket the run covered (the first and last buckets
+  // are partial: dividing by the full width would draw a false drop at the end).
+  const { firstStartMs, lastEndMs } = results.overall;
+  const covered = (p: SeriesPoint) =>
+    Math.max(1, Math.min(p.t + series.bucketMs, lastEndMs) - Math.max(p.t, firstStartMs)) / 1000;
+  const rate = (p: SeriesPoint) => p.count / covered(p);
+  const errRate = (p: SeriesPoint) => p.errors / covered(p);
   const rMax = niceMax(Math.max(...all.map(rate)) * 1.05);
+  const eMax = niceMax(Math.max(...all.map(errRate)) * 1.05);
   const iw = W - PAD.left - PAD.right;
   const barW = Math.max(1, (iw * series.bucketMs) / spanMs - 1);
   const errorBars = all
     .filter((p) => p.errors > 0)
     .map((p) => {
-      const h = (ih * Math.min((p.errors * 1000) / series.bucketMs, rMax)) / rMax;
+      const h = (ih * Math.min(errRate(p), eMax)) / eMax;
       return {
         x: (PAD.left + (iw * (p.t - t0)) / spanMs).toFixed(1),
         y: (PAD.top + ih - h).toFixed(1),
@@ -183,6 +190,7 @@ function charts(results: ResultsSummary, p95Limits: Map<string, number>) {
       d: linePath(all, t0, spanMs, rMax, rate),
       errorBars,
       y: yAxis(rMax, '/s'),
+      errorsY: yAxis(eMax, '/s').ticks.map((t) => ({ ...t, x: W - PAD.right })),
       x: xAxis(spanMs),
     },
   };
@@ -200,6 +208,15 @@ export function reportHtml(report: GateReport, results: ResultsSummary): string 
     }
   }
   const s = report.summary;
+  const row = (c: Check) => ({
+    ...c,
+    mark: MARK[c.status],
+    observedText: formatValue(c.observed, c.unit),
+    metricText: c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric,
+  });
+  const failed = report.checks.filter((c) => c.status === 'fail');
+  const passed = report.checks.filter((c) => c.status === 'pass');
+  const skipped = report.checks.filter((c) => c.status === 'skip');
   const labelRows = [...Object.entries(s.labels), ['overall', s.overall] as const].map(([name, st]) => ({
     name,
     overall: name === 'overall',
@@ -216,18 +233,15 @@ export function reportHtml(report: GateReport, results: ResultsSummary): string 
   return compiled({
     pass: report.verdict === 'pass',
     verdict: report.verdict.toUpperCase(),
-    failed: report.checks.filter((c) => c.status === 'fail').length,
+    failed: failed.length,
     total: report.checks.length,
     createdAt: s.createdAt,
     run: s.run,
     samples: s.samples,
     duration: (s.window.durationMs / 1000).toFixed(1),
-    checks: report.checks.map((c) => ({
-      ...c,
-      mark: MARK[c.status],
-      observedText: formatValue(c.observed, c.unit),
-      metricText: c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric,
-    })),
+    // Failures first (what the reader came for), then passes; skipped checks fold away.
+    checks: [...failed, ...passed].map(row),
+    skipped: skipped.map(row),
     notes: report.notes,
     labels: labelRows,
     chart: charts(results, p95Limits),

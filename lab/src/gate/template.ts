@@ -27,6 +27,8 @@ export const REPORT_TEMPLATE = `<!DOCTYPE html>
   svg text { font: 11px system-ui, sans-serif; fill: #4b5563; }
   .legend { display: flex; flex-wrap: wrap; gap: 14px; margin: 4px 0 0 56px; }
   .legend span::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 5px; vertical-align: middle; background: var(--c); }
+  details summary { cursor: pointer; color: #4b5563; margin: 6px 0; }
+  svg { max-width: 100%; height: auto; }
   footer { margin-top: 28px; color: #6b7280; font-size: 12px; }
 </style>
 </head>
@@ -45,6 +47,18 @@ export const REPORT_TEMPLATE = `<!DOCTYPE html>
   {{/each}}
   </tbody>
 </table>
+{{#if skipped.length}}
+<details id="skipped">
+  <summary>{{skipped.length}} skipped check(s)</summary>
+  <table>
+    <tbody>
+    {{#each skipped}}
+    <tr class="skip"><td>{{scope}}</td><td>{{metricText}}</td><td class="num">{{observedText}}</td><td>{{limit}}</td><td class="mark skip">{{mark}}</td><td class="msg">{{message}}</td></tr>
+    {{/each}}
+    </tbody>
+  </table>
+</details>
+{{/if}}
 
 <h2>Latency per label</h2>
 <table id="labels">
@@ -59,7 +73,7 @@ export const REPORT_TEMPLATE = `<!DOCTYPE html>
 {{#if chart}}
 {{#with chart}}
 <h2>p95 latency over time</h2>
-<svg id="latency-chart" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="p95 latency per label over time">
+<svg id="latency-chart" width="100%" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="p95 latency per label over time">
   {{#each latency.y.ticks}}<line x1="{{../plot.x}}" x2="{{../plot.right}}" y1="{{pos}}" y2="{{pos}}" stroke="#e5e7eb"/><text x="{{../plot.x}}" dx="-6" y="{{pos}}" dy="4" text-anchor="end">{{text}}</text>{{/each}}
   {{#each latency.x.ticks}}<text x="{{pos}}" y="{{../plot.bottom}}" dy="18" text-anchor="middle">{{text}}</text>{{/each}}
   <line x1="{{plot.x}}" x2="{{plot.right}}" y1="{{plot.bottom}}" y2="{{plot.bottom}}" stroke="#9ca3af"/>
@@ -72,14 +86,15 @@ export const REPORT_TEMPLATE = `<!DOCTYPE html>
 <p class="meta">Per time bucket of {{bucketText}}; a bucket's p95 is read from log-spaced bins (within ~10%). The tables above are exact.</p>
 
 <h2>Throughput and errors over time</h2>
-<svg id="throughput-chart" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="throughput and errors over time">
+<svg id="throughput-chart" width="100%" viewBox="0 0 {{width}} {{height}}" role="img" aria-label="throughput and errors over time">
   {{#each throughput.y.ticks}}<line x1="{{../plot.x}}" x2="{{../plot.right}}" y1="{{pos}}" y2="{{pos}}" stroke="#e5e7eb"/><text x="{{../plot.x}}" dx="-6" y="{{pos}}" dy="4" text-anchor="end">{{text}}</text>{{/each}}
   {{#each throughput.x.ticks}}<text x="{{pos}}" y="{{../plot.bottom}}" dy="18" text-anchor="middle">{{text}}</text>{{/each}}
   <line x1="{{plot.x}}" x2="{{plot.right}}" y1="{{plot.bottom}}" y2="{{plot.bottom}}" stroke="#9ca3af"/>
+  {{#each throughput.errorsY}}<text x="{{x}}" dx="6" y="{{pos}}" dy="4" fill="#dc2626" style="fill:#b91c1c">{{text}}</text>{{/each}}
   {{#each throughput.errorBars}}<rect x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}" fill="#dc2626" fill-opacity="0.75"/>{{/each}}
   <path d="{{throughput.d}}" fill="none" stroke="#111827" stroke-width="2" stroke-linejoin="round"><title>samples per second</title></path>
 </svg>
-<div class="legend"><span style="--c: #111827">samples/s (all labels)</span><span style="--c: #dc2626">errors/s</span></div>
+<div class="legend"><span style="--c: #111827">samples/s (all labels, left axis)</span><span style="--c: #dc2626">errors/s (bars, right axis)</span></div>
 {{/with}}
 {{/if}}
 
