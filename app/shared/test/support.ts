@@ -94,7 +94,18 @@ export function spawnNode(script: string, env: Record<string, string>, cwd = rep
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** The compiled entry of a service (the tests run what the image runs); built by `npm run build`. */
+export function builtEntry(service: 'catalog' | 'orders', file = 'server.js'): string {
+  const entry = path.join(repoRoot, 'app', service, 'dist', file);
+  try {
+    statSync(entry);
+  } catch {
+    throw new Error(`${entry} is missing: run \`npm run build\` (or \`npm run build -w app/${service}\`) first`);
+  }
+  return entry;
 }
