@@ -42,6 +42,11 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
  * The services' metrics in the exposition format, growing on every scrape like a service
  * under steady load: requests with 2xx, 4xx and 5xx statuses and a latency histogram.
  */
+/** A counter whose rate swings between 0 and twice `perScrape` over about a minute. */
+function wavy(perScrape: number, scrape: number, phase = 0): number {
+  return Math.round(perScrape * (scrape + 10 * (Math.cos(phase) - Math.cos(scrape / 10 + phase))));
+}
+
 function appMetrics(service: string, version: string, scrape: number): string {
   const lines: string[] = [
     '# HELP http_requests_total Total HTTP requests.',
@@ -51,7 +56,7 @@ function appMetrics(service: string, version: string, scrape: number): string {
   for (const route of ROUTES[service]!) {
     for (const [status, perScrape] of Object.entries(statuses)) {
       lines.push(
-        `http_requests_total{service="${service}",method="GET",route="${route}",status="${status}",version="${version}"} ${perScrape * scrape}`,
+        `http_requests_total{service="${service}",method="GET",route="${route}",status="${status}",version="${version}"} ${wavy(perScrape, scrape, route.length + Number(status))}`,
       );
     }
   }
@@ -60,11 +65,15 @@ function appMetrics(service: string, version: string, scrape: number): string {
     '# TYPE http_request_duration_seconds histogram',
   );
   for (const route of ROUTES[service]!) {
-    const count = 23 * scrape;
+    const count = wavy(23, scrape, route.length);
     const base = `service="${service}",method="GET",route="${route}",status="200",version="${version}"`;
     // Most requests under 50 ms, a tail up to 1 s.
     const share = [0.1, 0.3, 0.6, 0.85, 0.93, 0.97, 0.99, 1, 1, 1];
-    BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{${base},le="${le}"} ${Math.round(count * share[i]!)}`));
+    BUCKETS.forEach((le, i) =>
+      lines.push(
+        `http_request_duration_seconds_bucket{${base},le="${le}"} ${Math.round(count * share[i]!)}`,
+      ),
+    );
     lines.push(`http_request_duration_seconds_bucket{${base},le="+Inf"} ${count}`);
     lines.push(`http_request_duration_seconds_sum{${base}} ${(count * 0.042).toFixed(3)}`);
     lines.push(`http_request_duration_seconds_count{${base}} ${count}`);
@@ -85,7 +94,14 @@ function appMetrics(service: string, version: string, scrape: number): string {
 /** cAdvisor's metric names and labels for the lab's containers (stand-in: cAdvisor cannot run here). */
 function cadvisorMetrics(scrape: number, startedAt: number): string {
   const now = Date.now() / 1000;
-  const containers = ['catalog-blue-1', 'catalog-blue-2', 'orders-blue-1', 'orders-blue-2', 'mongodb', 'nginx'];
+  const containers = [
+    'catalog-blue-1',
+    'catalog-blue-2',
+    'orders-blue-1',
+    'orders-blue-2',
+    'mongodb',
+    'nginx',
+  ];
   const lines = [
     '# TYPE container_last_seen gauge',
     '# TYPE container_start_time_seconds gauge',
@@ -110,7 +126,9 @@ function cadvisorMetrics(scrape: number, startedAt: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-function metricsServer(body: (scrape: number) => string): Promise<{ port: number; server: http.Server }> {
+function metricsServer(
+  body: (scrape: number) => string,
+): Promise<{ port: number; server: http.Server }> {
   let scrape = 0;
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') {
@@ -120,14 +138,23 @@ function metricsServer(body: (scrape: number) => string): Promise<{ port: number
     scrape += 1;
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body(scrape));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ port: typeof a === 'object' && a ? a.port : 0, server });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ port: typeof a === 'object' && a ? a.port : 0, server });
+    }),
+  );
 }
 
-async function httpText(url: string, init?: { method?: string; body?: string }): Promise<{ status: number; text: string }> {
-  const res = await fetch(url, { method: init?.method ?? 'GET', body: init?.body, signal: AbortSignal.timeout(5_000) });
+async function httpText(
+  url: string,
+  init?: { method?: string; body?: string },
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: init?.method ?? 'GET',
+    body: init?.body,
+    signal: AbortSignal.timeout(5_000),
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -136,7 +163,8 @@ async function httpText(url: string, init?: { method?: string; body?: string }):
  * and README (Monitoring & Alerts): gate verdicts and figures, deploys, rollbacks.
  */
 export function pipelinePushes(now: number): { group: string; body: string }[] {
-  const gauge = (name: string, labels: string, value: number | string) => `# TYPE ${name} gauge\n${name}{${labels}} ${value}\n`;
+  const gauge = (name: string, labels: string, value: number | string) =>
+    `# TYPE ${name} gauge\n${name}{${labels}} ${value}\n`;
   return [
     {
       group: 'job/lab_deploy/env/staging/service/catalog',
@@ -155,7 +183,11 @@ export function pipelinePushes(now: number): { group: string; body: string }[] {
     },
     {
       group: 'job/lab_rollback/env/staging/service/catalog',
-      body: gauge('lab_rollback_timestamp_seconds', 'from_version="1.5.0",to_version="1.4.0",reason="smoke_failed"', now - 120),
+      body: gauge(
+        'lab_rollback_timestamp_seconds',
+        'from_version="1.5.0",to_version="1.4.0",reason="smoke_failed"',
+        now - 120,
+      ),
     },
   ];
 }
@@ -175,7 +207,10 @@ export async function startStack(): Promise<Stack> {
   const logs: Record<string, string> = {};
   const startProc = (name: string, bin: string, args: string[]) => {
     // `timeout` bounds every process even if the test runner dies before afterAll.
-    const child = spawn('timeout', ['600', bin, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('timeout', ['600', bin, ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     logs[name] = '';
     const keep = (b: Buffer) => {
       logs[name] = (logs[name]! + b.toString()).slice(-4000);
@@ -200,7 +235,9 @@ export async function startStack(): Promise<Stack> {
         (['blue', 'green'] as const).map(async (slot) => ({
           service,
           slot,
-          ...(await metricsServer((n) => appMetrics(service, slot === 'blue' ? '1.4.0' : '1.5.0', n))),
+          ...(await metricsServer((n) =>
+            appMetrics(service, slot === 'blue' ? '1.4.0' : '1.5.0', n),
+          )),
         })),
       ),
     );
@@ -208,13 +245,19 @@ export async function startStack(): Promise<Stack> {
     servers.push(cadvisor.server, ...apps.map((a) => a.server));
 
     const [nodePort, pushPort, nginxPort, nginxExpPort, promPort] = await Promise.all([
-      freePort(), freePort(), freePort(), freePort(), freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
     ]);
     startProc('node_exporter', binary('prometheus-node-exporter', 'node_exporter'), [
       `--web.listen-address=127.0.0.1:${nodePort}`,
     ]);
     startProc('pushgateway', binary('prometheus-pushgateway', 'pushgateway'), [
       `--web.listen-address=127.0.0.1:${pushPort}`,
+      // Debian's build persists to /var/lib/prometheus by default: keep runs apart.
+      `--persistence.file=${path.join(dir, 'pushgateway.data')}`,
     ]);
 
     mkdirSync(path.join(dir, 'nginx/logs'), { recursive: true });
@@ -233,23 +276,41 @@ export async function startStack(): Promise<Stack> {
         '',
       ].join('\n'),
     );
-    startProc('nginx', binary('nginx'), ['-p', path.join(dir, 'nginx'), '-c', path.join(dir, 'nginx/nginx.conf'), '-g', 'daemon off;']);
-    await waitFor('nginx', async () => (await httpText(`http://127.0.0.1:${nginxPort}/stub_status`)).status === 200);
+    startProc('nginx', binary('nginx'), [
+      '-p',
+      path.join(dir, 'nginx'),
+      '-c',
+      path.join(dir, 'nginx/nginx.conf'),
+      '-g',
+      'daemon off;',
+    ]);
+    await waitFor(
+      'nginx',
+      async () => (await httpText(`http://127.0.0.1:${nginxPort}/stub_status`)).status === 200,
+    );
     startProc('nginx_exporter', binary('prometheus-nginx-exporter'), [
       `-nginx.scrape-uri=http://127.0.0.1:${nginxPort}/stub_status`,
       `-web.listen-address=127.0.0.1:${nginxExpPort}`,
     ]);
 
-    await waitFor('pushgateway', async () => (await httpText(`http://127.0.0.1:${pushPort}/-/ready`)).status === 200);
+    await waitFor(
+      'pushgateway',
+      async () => (await httpText(`http://127.0.0.1:${pushPort}/-/ready`)).status === 200,
+    );
     for (const push of pipelinePushes(Math.floor(Date.now() / 1000))) {
-      const r = await httpText(`http://127.0.0.1:${pushPort}/metrics/${push.group}`, { method: 'PUT', body: push.body });
+      const r = await httpText(`http://127.0.0.1:${pushPort}/metrics/${push.group}`, {
+        method: 'PUT',
+        body: push.body,
+      });
       if (r.status >= 300) throw new Error(`push to ${push.group} failed: ${r.status} ${r.text}`);
     }
 
     // The same jobs and target labels as prometheus/prometheus.yml.j2 renders.
     const rulesDir = path.join(ROOT, 'prometheus/rules');
     const ruleFiles = existsSync(rulesDir)
-      ? readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).map((f) => path.join(rulesDir, f))
+      ? readdirSync(rulesDir)
+          .filter((f) => f.endsWith('.yml'))
+          .map((f) => path.join(rulesDir, f))
       : [];
     const cfg = [
       'global: {scrape_interval: 1s, scrape_timeout: 900ms, evaluation_interval: 1s}',
@@ -280,9 +341,13 @@ export async function startStack(): Promise<Stack> {
       `--web.listen-address=127.0.0.1:${promPort}`,
     ]);
     const promUrl = `http://127.0.0.1:${promPort}`;
-    await waitFor('prometheus ready', async () => (await httpText(`${promUrl}/-/ready`)).status === 200, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      'prometheus ready',
+      async () => (await httpText(`${promUrl}/-/ready`)).status === 200,
+      {
+        timeoutMs: 30_000,
+      },
+    );
     return { promUrl, stop };
   } catch (e) {
     const tail = Object.entries(logs)
@@ -298,7 +363,8 @@ export function substitute(expr: string, values: Record<string, string> = VARIAB
   return expr.replace(/\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)/g, (whole, a, b, c) => {
     const name = (a ?? b ?? c) as string;
     const value = values[name];
-    if (value === undefined) throw new Error(`no test value for Grafana variable ${whole} in: ${expr}`);
+    if (value === undefined)
+      throw new Error(`no test value for Grafana variable ${whole} in: ${expr}`);
     return value;
   });
 }
@@ -311,16 +377,29 @@ export interface PromSeries {
 
 export async function instantQuery(promUrl: string, expr: string): Promise<PromSeries[]> {
   const r = await httpText(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = JSON.parse(r.text) as { status: string; error?: string; data?: { result: PromSeries[] } };
+  const body = JSON.parse(r.text) as {
+    status: string;
+    error?: string;
+    data?: { result: PromSeries[] };
+  };
   if (body.status !== 'success') throw new Error(`query failed: ${expr}: ${body.error}`);
   return body.data?.result ?? [];
 }
 
-export async function rangeQuery(promUrl: string, expr: string, seconds: number, step: number): Promise<PromSeries[]> {
+export async function rangeQuery(
+  promUrl: string,
+  expr: string,
+  seconds: number,
+  step: number,
+): Promise<PromSeries[]> {
   const end = Date.now() / 1000;
   const q = `query=${encodeURIComponent(expr)}&start=${end - seconds}&end=${end}&step=${step}`;
   const r = await httpText(`${promUrl}/api/v1/query_range?${q}`);
-  const body = JSON.parse(r.text) as { status: string; error?: string; data?: { result: PromSeries[] } };
+  const body = JSON.parse(r.text) as {
+    status: string;
+    error?: string;
+    data?: { result: PromSeries[] };
+  };
   if (body.status !== 'success') throw new Error(`range query failed: ${expr}: ${body.error}`);
   return body.data?.result ?? [];
 }
