@@ -35,6 +35,9 @@ test: build ## Run the whole test suite (unit, integration, real tools); LAB_STR
 test-quick: build ## The test suite without the slow container converge
 	@LAB_SKIP_CONVERGE=1 npm test --silent
 
+test-converge: build ## Converge site.yml twice on 4 systemd containers (podman), changed=0 check, verify plays
+	@bash test/converge/converge.sh
+
 bench: build ## Benchmarks, printed side by side with ratios
 	@for b in bench/*.mjs; do echo "== $$b"; node "$$b" || exit $$?; done
 

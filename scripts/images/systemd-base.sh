@@ -17,17 +17,18 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$root/scripts/podman/containers.conf}
 # Packages baked in: what Ansible needs to manage a node without downloading anything first.
 packages=(systemd systemd-sysv dbus python3 python3-apt sudo ca-certificates iproute2 procps)
 # The Debian mirror this machine's apt uses (works behind proxies and local mirrors): only
-# enabled *.list/*.sources files, only a .../debian archive (not -security, not vendor repos).
-detect_mirror() {
-  local files=() f
+# enabled *.list/*.sources files, only Debian archives (not vendor repos).
+detect_mirror() { # [archive name, default debian]
+  local archive="${1:-debian}" files=() f
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
     [[ -f "$f" ]] && files+=("$f")
   done
   ((${#files[@]})) || return 0
-  { grep -hE '^[[:space:]]*(URIs:|deb )' "${files[@]}" || true; } | grep -oE 'https?://[^ ]+' | grep -E '/debian/?$' | head -n 1 || true
+  { grep -hE '^[[:space:]]*(URIs:|deb )' "${files[@]}" || true; } | grep -oE 'https?://[^ ]+' | grep -E "/$archive/?\$" | head -n 1 || true
 }
 mirror="${LAB_DEBIAN_MIRROR:-$(detect_mirror)}"
 mirror="${mirror%/}"
+security="${LAB_DEBIAN_SECURITY_MIRROR:-$(detect_mirror debian-security)}"
 [[ -n "$mirror" ]] || { echo "systemd-base.sh: no Debian mirror found in /etc/apt; set LAB_DEBIAN_MIRROR" >&2; exit 2; }
 command -v podman >/dev/null || { echo "systemd-base.sh: podman is missing; run 'make tools'" >&2; exit 4; }
 
@@ -53,26 +54,35 @@ fi
 
 ctx="$(mktemp -d "$cache/systemd-base.XXXXXX")"
 trap 'rm -rf "$ctx"' EXIT
+sources=("deb $mirror bookworm main" "deb $mirror bookworm-updates main")
+[[ -n "$security" ]] && sources+=("deb ${security%/} bookworm-security main")
+printf '%s\n' "${sources[@]}" >"$ctx/sources.list"
+# Keep downloaded packages: the converge harness mounts a per-node cache on the archives folder.
+printf '%s\n' 'APT::Keep-Downloaded-Packages "true";' 'Binary::apt::APT::Keep-Downloaded-Packages "true";' \
+  'APT::Install-Recommends "false";' >"$ctx/90cicd-lab"
 cat >"$ctx/Containerfile" <<CONTAINERFILE
 FROM $rootfs_image
 ENV container=podman DEBIAN_FRONTEND=noninteractive
-RUN printf 'deb %s bookworm main\n' "$mirror" > /etc/apt/sources.list \\
- && printf 'APT::Keep-Downloaded-Packages "true";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\nAPT::Install-Recommends "false";\n' > /etc/apt/apt.conf.d/90cicd-lab \\
- && apt-get update -q \\
- && apt-get install -y -q --no-install-recommends ${packages[*]} \\
- && apt-get clean \\
- && rm -f /etc/machine-id /var/lib/dbus/machine-id && : > /etc/machine-id \\
- && systemctl mask getty.target console-getty.service systemd-udevd.service systemd-udevd-kernel.socket systemd-udevd-control.socket \\
-      systemd-firstboot.service systemd-resolved.service sys-kernel-config.mount sys-kernel-debug.mount 2>/dev/null || true
+COPY sources.list /etc/apt/sources.list
+COPY 90cicd-lab /etc/apt/apt.conf.d/90cicd-lab
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends ${packages[*]} && apt-get clean
+# A fresh machine id per container; units that cannot work in a container are masked.
+RUN rm -f /etc/machine-id /var/lib/dbus/machine-id && : >/etc/machine-id \\
+ && systemctl mask getty.target console-getty.service systemd-udevd.service systemd-udevd-kernel.socket \\
+      systemd-udevd-control.socket systemd-firstboot.service sys-kernel-config.mount sys-kernel-debug.mount
 LABEL cicd-lab.recipe="$recipe" org.opencontainers.image.title="cicd-lab systemd node (Debian 12)"
 STOPSIGNAL SIGRTMIN+3
 CMD ["/sbin/init"]
 CONTAINERFILE
+old_id="$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
 echo "systemd-base.sh: building $image (${packages[*]})..." >&2
 if ! podman build --quiet --network host --tag "$image" "$ctx" >"$cache/systemd-base.log" 2>&1; then
   echo "systemd-base.sh: podman build failed; last lines of $cache/systemd-base.log:" >&2
   tail -n 20 "$cache/systemd-base.log" >&2
   exit 3
 fi
+# The superseded build only (never a prune: other images on this machine are not ours).
+[[ -n "$old_id" && "$old_id" != "$(podman image inspect --format '{{.Id}}' "$image")" ]] &&
+  { podman rmi "$old_id" >/dev/null 2>&1 || true; }
 echo "systemd-base.sh: built $image in $((SECONDS - started)) s" >&2
 echo "$image"
