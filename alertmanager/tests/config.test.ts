@@ -12,12 +12,22 @@ import { ROOT, renderAlertmanager, type Rendered } from './render.js';
 
 interface AmConfig {
   global: Record<string, unknown>;
-  route: { receiver: string; group_by: string[]; routes: { matchers: string[]; receiver: string; group_by?: string[] }[] };
+  route: {
+    receiver: string;
+    group_by: string[];
+    routes: { matchers: string[]; receiver: string; group_by?: string[] }[];
+  };
   inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
-  receivers: { name: string; slack_configs?: Record<string, unknown>[]; email_configs?: Record<string, unknown>[] }[];
+  receivers: {
+    name: string;
+    slack_configs?: Record<string, unknown>[];
+    email_configs?: Record<string, unknown>[];
+  }[];
 }
 
-const defaults = YAML.parse(readFileSync(path.join(ROOT, 'alertmanager/defaults.yml'), 'utf8')) as Record<string, unknown>;
+const defaults = YAML.parse(
+  readFileSync(path.join(ROOT, 'alertmanager/defaults.yml'), 'utf8'),
+) as Record<string, unknown>;
 
 function amtool(args: string[]): { status: number | null; out: string } {
   const r = spawnSync('timeout', ['30', 'amtool', ...args], { encoding: 'utf8' });
@@ -26,9 +36,18 @@ function amtool(args: string[]): { status: number | null; out: string } {
 
 /** The receiver amtool's router picks for a label set. */
 function routeOf(configFile: string, labels: Record<string, string>): string {
-  const r = amtool(['config', 'routes', 'test', `--config.file=${configFile}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]);
+  const r = amtool([
+    'config',
+    'routes',
+    'test',
+    `--config.file=${configFile}`,
+    ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  ]);
   expect(r.status).toBe(0);
-  return r.out.split('\n').filter((l) => l && !l.startsWith('Warning'))[0]!.trim();
+  return r.out
+    .split('\n')
+    .filter((l) => l && !l.startsWith('Warning'))[0]!
+    .trim();
 }
 
 describe('the Alertmanager template knobs', () => {
@@ -61,7 +80,10 @@ describeWithTools(['ansible-playbook', 'amtool'], 'rendered Alertmanager config'
     const secretDir = mkdtempSync(path.join(tmpdir(), 'lab-am-secret-'));
     slackFile = path.join(secretDir, 'slack_webhook_url');
     writeFileSync(slackFile, `${SECRET_URL}\n`, { mode: 0o600 });
-    slack = renderAlertmanager({ alertmanager_slack_webhook_url_file: slackFile, alertmanager_slack_channel: '#lab-alerts' });
+    slack = renderAlertmanager({
+      alertmanager_slack_webhook_url_file: slackFile,
+      alertmanager_slack_channel: '#lab-alerts',
+    });
     smtp = renderAlertmanager({
       alertmanager_smtp_smarthost: 'smtp.example.org:587',
       alertmanager_smtp_require_tls: true,
@@ -86,14 +108,20 @@ describeWithTools(['ansible-playbook', 'amtool'], 'rendered Alertmanager config'
       expect(out.status).toBe(0);
     }
     // amtool reads the password file: point it at one that exists
-    const cfg = smtp.config.replace('/etc/alertmanager/smtp_password', path.join(smtp.dir, 'smtp_password'));
+    const cfg = smtp.config.replace(
+      '/etc/alertmanager/smtp_password',
+      path.join(smtp.dir, 'smtp_password'),
+    );
     writeFileSync(smtp.configFile, cfg);
     const out = amtool(['check-config', smtp.configFile]);
     expect(out.status).toBe(0);
   });
 
   test('the message templates parse (amtool loads them) and lab-settings carries the runbook base', () => {
-    expect(readdirSync(path.join(plain.dir, 'templates')).sort()).toEqual(['lab-settings.tmpl', 'lab.tmpl']);
+    expect(readdirSync(path.join(plain.dir, 'templates')).sort()).toEqual([
+      'lab-settings.tmpl',
+      'lab.tmpl',
+    ]);
     expect(amtool(['check-config', plain.configFile]).out).toMatch(/1 templates/);
     expect(readFileSync(path.join(smtp.dir, 'templates/lab-settings.tmpl'), 'utf8')).toContain(
       '{{ define "lab.runbook_base" }}https://git.example.org/lab/blob/main/{{ end }}',
@@ -104,7 +132,13 @@ describeWithTools(['ansible-playbook', 'amtool'], 'rendered Alertmanager config'
     const c = YAML.parse(plain.config) as AmConfig;
     expect(c.receivers.map((r) => r.name)).toEqual(['email']);
     expect(plain.config).not.toMatch(/slack_configs|api_url/);
-    expect(routeOf(plain.configFile, { alertname: 'TargetDown', severity: 'critical', env: 'production' })).toBe('email');
+    expect(
+      routeOf(plain.configFile, {
+        alertname: 'TargetDown',
+        severity: 'critical',
+        env: 'production',
+      }),
+    ).toBe('email');
     expect(c.global.smtp_smarthost).toBe('monitoring:1025');
     expect(c.global.smtp_require_tls).toBe(false);
     expect(c.receivers[0]!.email_configs![0]!.send_resolved).toBe(true);
@@ -119,21 +153,53 @@ describeWithTools(['ansible-playbook', 'amtool'], 'rendered Alertmanager config'
     expect(s.send_resolved).toBe(true);
     expect(slack.config).not.toContain(SECRET_URL);
     const team = 'slack-and-email';
-    expect(routeOf(slack.configFile, { alertname: 'TargetDown', severity: 'critical', env: 'staging' })).toBe(team);
-    expect(routeOf(slack.configFile, { alertname: 'ServiceHighLatencyP95', severity: 'warning', env: 'production' })).toBe(team);
-    expect(routeOf(slack.configFile, { alertname: 'LoadTestGateFailed', severity: 'warning', category: 'pipeline', env: 'staging' })).toBe(team);
-    expect(routeOf(slack.configFile, { alertname: 'RollbackPerformed', severity: 'warning', category: 'pipeline', env: 'production' })).toBe(team);
-    expect(routeOf(slack.configFile, { alertname: 'HostHighCpu', severity: 'warning', env: 'staging' })).toBe('email');
-    expect(routeOf(slack.configFile, { alertname: 'LabTestAlert', severity: 'info', category: 'test' })).toBe(team);
+    expect(
+      routeOf(slack.configFile, { alertname: 'TargetDown', severity: 'critical', env: 'staging' }),
+    ).toBe(team);
+    expect(
+      routeOf(slack.configFile, {
+        alertname: 'ServiceHighLatencyP95',
+        severity: 'warning',
+        env: 'production',
+      }),
+    ).toBe(team);
+    expect(
+      routeOf(slack.configFile, {
+        alertname: 'LoadTestGateFailed',
+        severity: 'warning',
+        category: 'pipeline',
+        env: 'staging',
+      }),
+    ).toBe(team);
+    expect(
+      routeOf(slack.configFile, {
+        alertname: 'RollbackPerformed',
+        severity: 'warning',
+        category: 'pipeline',
+        env: 'production',
+      }),
+    ).toBe(team);
+    expect(
+      routeOf(slack.configFile, { alertname: 'HostHighCpu', severity: 'warning', env: 'staging' }),
+    ).toBe('email');
+    expect(
+      routeOf(slack.configFile, { alertname: 'LabTestAlert', severity: 'info', category: 'test' }),
+    ).toBe(team);
   });
 
   test('grouping: by alertname and env; all rollbacks together; TargetDown inhibits error/latency alerts', () => {
     const c = YAML.parse(slack.config) as AmConfig;
     expect(c.route.group_by).toEqual(['alertname', 'env']);
-    const rollback = c.route.routes.find((r) => r.matchers.includes('alertname="RollbackPerformed"'));
+    const rollback = c.route.routes.find((r) =>
+      r.matchers.includes('alertname="RollbackPerformed"'),
+    );
     expect(rollback?.group_by).toEqual(['alertname']);
-    const inhibit = c.inhibit_rules.find((r) => r.source_matchers.includes('alertname="TargetDown"'));
-    expect(inhibit?.target_matchers).toEqual(['alertname=~"ServiceHighErrorRate|ServiceHighLatencyP95"']);
+    const inhibit = c.inhibit_rules.find((r) =>
+      r.source_matchers.includes('alertname="TargetDown"'),
+    );
+    expect(inhibit?.target_matchers).toEqual([
+      'alertname=~"ServiceHighErrorRate|ServiceHighLatencyP95"',
+    ]);
     expect(inhibit?.equal).toEqual(['env', 'service', 'instance']);
   });
 

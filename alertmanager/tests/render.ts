@@ -11,7 +11,8 @@ const PLAYBOOK = path.join(ROOT, 'alertmanager/tests/render.yml');
 
 /** The repo root has no ansible.cfg; ignore one the caller's environment points at. */
 function withoutAnsibleConfig(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { ANSIBLE_CONFIG: _ignored, ...rest } = env;
+  const rest = { ...env };
+  delete rest.ANSIBLE_CONFIG;
   return rest;
 }
 
@@ -30,7 +31,11 @@ export function renderAlertmanager(vars: Record<string, unknown> = {}): Rendered
   const varsFile = path.join(dir, 'vars.json');
   writeFileSync(
     varsFile,
-    JSON.stringify({ render_dest: dir, alertmanager_template_dir: path.join(dir, 'templates'), ...vars }),
+    JSON.stringify({
+      render_dest: dir,
+      alertmanager_template_dir: path.join(dir, 'templates'),
+      ...vars,
+    }),
   );
   const r = spawnSync(
     'timeout',
@@ -47,7 +52,9 @@ export function renderAlertmanager(vars: Record<string, unknown> = {}): Rendered
     },
   );
   if (r.status !== 0) {
-    throw new Error(`ansible-playbook render.yml failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+    throw new Error(
+      `ansible-playbook render.yml failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`,
+    );
   }
   const configFile = path.join(dir, 'alertmanager.yml');
   return { dir, configFile, config: readFileSync(configFile, 'utf8') };

@@ -26,8 +26,12 @@ interface UnitTest {
   alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[];
 }
 
-const ruleFiles = readdirSync(RULES_DIR).filter((f) => f.endsWith('.yml')).sort();
-const testFiles = readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.yml')).sort();
+const ruleFiles = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
+const testFiles = readdirSync(TESTS_DIR)
+  .filter((f) => f.endsWith('.test.yml'))
+  .sort();
 
 const rules: (Rule & { file: string })[] = ruleFiles.flatMap((file) => {
   const doc = YAML.parse(readFileSync(path.join(RULES_DIR, file), 'utf8')) as {
@@ -38,11 +42,16 @@ const rules: (Rule & { file: string })[] = ruleFiles.flatMap((file) => {
 const alerts = rules.filter((r) => r.alert);
 
 const unitTests: UnitTest[] = testFiles.flatMap(
-  (file) => (YAML.parse(readFileSync(path.join(TESTS_DIR, file), 'utf8')) as { tests: UnitTest[] }).tests,
+  (file) =>
+    (YAML.parse(readFileSync(path.join(TESTS_DIR, file), 'utf8')) as { tests: UnitTest[] }).tests,
 );
 
 // Alerts about a whole job or a pushed pipeline event: no `instance` to name.
-const NOT_PER_INSTANCE = new Set(['PrometheusTargetScrapeFailing', 'LoadTestGateFailed', 'RollbackPerformed']);
+const NOT_PER_INSTANCE = new Set([
+  'PrometheusTargetScrapeFailing',
+  'LoadTestGateFailed',
+  'RollbackPerformed',
+]);
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes. */
 const anchor = (heading: string): string =>
@@ -76,22 +85,26 @@ describe('alert rules follow the house rules', () => {
     );
   });
 
-  test.each(alerts.map((a) => [a.alert!, a] as const))('%s has for, severity, category, summary, description, runbook', (name, a) => {
-    expect(a.for).toMatch(/^\d+[smh]$/);
-    expect(['critical', 'warning', 'info']).toContain(a.labels?.severity);
-    expect(a.labels?.category).toMatch(/^(service|host|container|pipeline|monitoring)$/);
-    expect(a.annotations?.summary?.length).toBeGreaterThan(10);
-    expect(a.annotations?.description).toContain('$value');
-    if (!NOT_PER_INSTANCE.has(name)) expect(a.annotations?.description).toContain('$labels.instance');
-    expect(a.annotations?.runbook_url).toBe(`README.md#${name.toLowerCase()}`);
-  });
+  test.each(alerts.map((a) => [a.alert!, a] as const))(
+    '%s has for, severity, category, summary, description, runbook',
+    (name, a) => {
+      expect(a.for).toMatch(/^\d+[smh]$/);
+      expect(['critical', 'warning', 'info']).toContain(a.labels?.severity);
+      expect(a.labels?.category).toMatch(/^(service|host|container|pipeline|monitoring)$/);
+      expect(a.annotations?.summary?.length).toBeGreaterThan(10);
+      expect(a.annotations?.description).toContain('$value');
+      if (!NOT_PER_INSTANCE.has(name))
+        expect(a.annotations?.description).toContain('$labels.instance');
+      expect(a.annotations?.runbook_url).toBe(`README.md#${name.toLowerCase()}`);
+    },
+  );
 
   test('every runbook link points at a "### <AlertName>" heading in README.md', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const anchors = new Set(
-      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)),
-    );
-    const missing = alerts.map((a) => a.annotations!.runbook_url!.split('#')[1]!).filter((a) => !anchors.has(a));
+    const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchor(m[1]!)));
+    const missing = alerts
+      .map((a) => a.annotations!.runbook_url!.split('#')[1]!)
+      .filter((a) => !anchors.has(a));
     expect(missing).toEqual([]);
   });
 
@@ -115,7 +128,8 @@ describe('alert rules follow the house rules', () => {
     for (const r of recorded) expect(r.record).toMatch(/^[a-z_]+:[a-z_]+:[a-z0-9_]+$/);
     const perVersion = recorded.filter((r) => r.record!.startsWith('env_service_slot_version:'));
     for (const r of perVersion) {
-      if (/sum by/.test(r.expr)) expect(r.expr).toMatch(/sum by \(env, service, slot, version(, le)?\)/);
+      if (/sum by/.test(r.expr))
+        expect(r.expr).toMatch(/sum by \(env, service, slot, version(, le)?\)/);
     }
   });
 });
@@ -145,7 +159,10 @@ describeWithTools(['promtool'], 'promtool on the rules', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-rules-'));
     mkdirSync(path.join(dir, 'rules'));
     mkdirSync(path.join(dir, 'tests'));
-    const services = readFileSync(path.join(RULES_DIR, 'services.yml'), 'utf8').replace(') > 0.05', ') > 0.04');
+    const services = readFileSync(path.join(RULES_DIR, 'services.yml'), 'utf8').replace(
+      ') > 0.05',
+      ') > 0.04',
+    );
     writeFileSync(path.join(dir, 'rules/services.yml'), services);
     cpSync(path.join(TESTS_DIR, 'services.test.yml'), path.join(dir, 'tests/services.test.yml'));
     const r = spawnSync('timeout', ['60', 'promtool', 'test', 'rules', 'services.test.yml'], {

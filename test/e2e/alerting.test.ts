@@ -80,7 +80,13 @@ class AppTarget {
     const status = this.mode === 'errors' && this.served % 4 === 0 ? 500 : 200;
     res.statusCode = status;
     res.end(status === 200 ? '{"items":[]}' : '{"error":"internal"}');
-    const labels = { service: 'catalog', method: 'GET', route: '/api/products', status: String(status), version: '1.4.0-42' };
+    const labels = {
+      service: 'catalog',
+      method: 'GET',
+      route: '/api/products',
+      status: String(status),
+      version: '1.4.0-42',
+    };
     this.requests.inc(labels);
     this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
   }
@@ -90,7 +96,10 @@ class AppTarget {
 function startTraffic(port: number): () => void {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 40 });
   const timer = setInterval(() => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/products', agent, timeout: 5000 }, (res) => res.resume());
+    const req = http.get(
+      { host: '127.0.0.1', port, path: '/api/products', agent, timeout: 5000 },
+      (res) => res.resume(),
+    );
     req.on('error', () => undefined);
     req.on('timeout', () => req.destroy());
   }, 50);
@@ -135,7 +144,14 @@ function startSmtp(port: number, got: Received<Mail>[]): Promise<SMTPServer> {
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((m) => {
-          got.push({ at: Date.now(), body: { subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' } });
+          got.push({
+            at: Date.now(),
+            body: {
+              subject: m.subject ?? '',
+              text: m.text ?? '',
+              html: typeof m.html === 'string' ? m.html : '',
+            },
+          });
           callback();
         })
         .catch((e: Error) => callback(e));
@@ -174,7 +190,9 @@ function scaledRules(dir: string): void {
     if (!m) throw new Error(`unexpected duration ${d}`);
     return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
   };
-  for (const file of readdirSync(path.join(ROOT, 'prometheus/rules')).filter((f) => f.endsWith('.yml'))) {
+  for (const file of readdirSync(path.join(ROOT, 'prometheus/rules')).filter((f) =>
+    f.endsWith('.yml'),
+  )) {
     const doc = YAML.parse(readFileSync(path.join(ROOT, 'prometheus/rules', file), 'utf8')) as {
       groups: { rules: { for?: string }[] }[];
     };
@@ -196,7 +214,9 @@ function labDefaults(): { scrape: number; evaluation: number; groupWait: number 
   const tpl = readFileSync(path.join(ROOT, 'prometheus/prometheus.yml.j2'), 'utf8');
   const pick = (knob: string): number =>
     seconds(new RegExp(`${knob} \\| default\\('(\\d+s)'\\)`).exec(tpl)?.[1] ?? '15s');
-  const am = YAML.parse(readFileSync(path.join(ROOT, 'alertmanager/defaults.yml'), 'utf8')) as Record<string, string>;
+  const am = YAML.parse(
+    readFileSync(path.join(ROOT, 'alertmanager/defaults.yml'), 'utf8'),
+  ) as Record<string, string>;
   return {
     scrape: pick('prometheus_scrape_interval'),
     evaluation: pick('prometheus_evaluation_interval'),
@@ -210,237 +230,339 @@ function ruleFor(alert: string): number {
   return Number(m?.[1]);
 }
 
-describeWithTools(['prometheus', 'alertmanager', 'amtool', 'ansible-playbook'], 'alert path end to end (real Prometheus, Alertmanager, SMTP)', () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'lab-alerting-'));
-  const hooks: Received<SlackMessage>[] = [];
-  const mails: Received<Mail>[] = [];
-  const ports = { app: 0, prom: 0, am: 0, hook: 0, smtp: 0 };
-  let target: AppTarget;
-  let stopTraffic = (): void => undefined;
-  let webhook: http.Server | undefined;
-  let smtp: SMTPServer | undefined;
-  const figures: string[] = [];
-  let amUrl = '';
+describeWithTools(
+  ['prometheus', 'alertmanager', 'amtool', 'ansible-playbook'],
+  'alert path end to end (real Prometheus, Alertmanager, SMTP)',
+  () => {
+    const work = mkdtempSync(path.join(tmpdir(), 'lab-alerting-'));
+    const hooks: Received<SlackMessage>[] = [];
+    const mails: Received<Mail>[] = [];
+    const ports = { app: 0, prom: 0, am: 0, hook: 0, smtp: 0 };
+    let target: AppTarget;
+    let stopTraffic = (): void => undefined;
+    let webhook: http.Server | undefined;
+    let smtp: SMTPServer | undefined;
+    const figures: string[] = [];
+    let amUrl = '';
 
-  /** Alerts Alertmanager holds right now (v2 API). */
-  const amAlerts = () =>
-    getJson<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]>(
-      `${amUrl}/api/v2/alerts`,
-    );
+    /** Alerts Alertmanager holds right now (v2 API). */
+    const amAlerts = () =>
+      getJson<
+        { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[]
+      >(`${amUrl}/api/v2/alerts`);
 
-  const hookFor = (alert: string, status: 'FIRING' | 'RESOLVED', after: number) =>
-    hooks.find((h) => h.at >= after && h.body.attachments.some((a) => a.text.includes(`${status} ${alert} (`)));
-  const mailFor = (alert: string, status: 'FIRING' | 'RESOLVED', after: number) =>
-    mails.find((m) => m.at >= after && m.body.text.includes(`${status} ${alert} (`));
+    const hookFor = (alert: string, status: 'FIRING' | 'RESOLVED', after: number) =>
+      hooks.find(
+        (h) =>
+          h.at >= after && h.body.attachments.some((a) => a.text.includes(`${status} ${alert} (`)),
+      );
+    const mailFor = (alert: string, status: 'FIRING' | 'RESOLVED', after: number) =>
+      mails.find((m) => m.at >= after && m.body.text.includes(`${status} ${alert} (`));
 
-  beforeAll(async () => {
-    for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
-    amUrl = `http://127.0.0.1:${ports.am}`;
+    beforeAll(async () => {
+      for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
+      amUrl = `http://127.0.0.1:${ports.am}`;
 
-    target = new AppTarget(ports.app);
-    await target.start();
-    stopTraffic = startTraffic(ports.app);
-    webhook = await startWebhook(ports.hook, hooks);
-    smtp = await startSmtp(ports.smtp, mails);
+      target = new AppTarget(ports.app);
+      await target.start();
+      stopTraffic = startTraffic(ports.app);
+      webhook = await startWebhook(ports.hook, hooks);
+      smtp = await startSmtp(ports.smtp, mails);
 
-    // Alertmanager: the role's template rendered by Ansible, with test timings and receivers.
-    const slackFile = path.join(work, 'slack_webhook_url');
-    writeFileSync(slackFile, `http://127.0.0.1:${ports.hook}/slack\n`, { mode: 0o600 });
-    const am = renderAlertmanager({
-      alertmanager_smtp_smarthost: `127.0.0.1:${ports.smtp}`,
-      alertmanager_smtp_hello: 'localhost',
-      alertmanager_slack_webhook_url_file: slackFile,
-      alertmanager_group_wait: `${TEST.groupWait}s`,
-      alertmanager_group_interval: `${TEST.groupInterval}s`,
-      alertmanager_rollback_group_wait: `${TEST.groupWait}s`,
-      alertmanager_rollback_group_interval: `${TEST.groupInterval}s`,
-    });
-    const amBin = which('prometheus-alertmanager') ?? which('alertmanager')!;
-    startTool('alertmanager', amBin, [
-      `--config.file=${am.configFile}`,
-      `--storage.path=${path.join(work, 'am-data')}`,
-      `--web.listen-address=127.0.0.1:${ports.am}`,
-      `--web.external-url=${amUrl}`,
-      '--cluster.listen-address=',
-    ]);
+      // Alertmanager: the role's template rendered by Ansible, with test timings and receivers.
+      const slackFile = path.join(work, 'slack_webhook_url');
+      writeFileSync(slackFile, `http://127.0.0.1:${ports.hook}/slack\n`, { mode: 0o600 });
+      const am = renderAlertmanager({
+        alertmanager_smtp_smarthost: `127.0.0.1:${ports.smtp}`,
+        alertmanager_smtp_hello: 'localhost',
+        alertmanager_slack_webhook_url_file: slackFile,
+        alertmanager_group_wait: `${TEST.groupWait}s`,
+        alertmanager_group_interval: `${TEST.groupInterval}s`,
+        alertmanager_rollback_group_wait: `${TEST.groupWait}s`,
+        alertmanager_rollback_group_interval: `${TEST.groupInterval}s`,
+      });
+      const amBin = which('prometheus-alertmanager') ?? which('alertmanager')!;
+      startTool('alertmanager', amBin, [
+        `--config.file=${am.configFile}`,
+        `--storage.path=${path.join(work, 'am-data')}`,
+        `--web.listen-address=127.0.0.1:${ports.am}`,
+        `--web.external-url=${amUrl}`,
+        '--cluster.listen-address=',
+      ]);
 
-    // Prometheus: the lab's rule files on the test clock; one app target with the target labels
-    // the lab's scrape config sets.
-    scaledRules(path.join(work, 'rules'));
-    const promConfig = {
-      global: { scrape_interval: `${TEST.scrape}s`, evaluation_interval: `${TEST.evaluation}s` },
-      rule_files: [path.join(work, 'rules/*.yml')],
-      alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${ports.am}`] }] }] },
-      scrape_configs: [
-        {
-          job_name: 'app',
-          scrape_timeout: '900ms',
-          static_configs: [
-            {
-              targets: [`127.0.0.1:${ports.app}`],
-              labels: { env: 'staging', service: 'catalog', slot: 'blue', replica: '1', host: 'staging' },
-            },
-          ],
+      // Prometheus: the lab's rule files on the test clock; one app target with the target labels
+      // the lab's scrape config sets.
+      scaledRules(path.join(work, 'rules'));
+      const promConfig = {
+        global: { scrape_interval: `${TEST.scrape}s`, evaluation_interval: `${TEST.evaluation}s` },
+        rule_files: [path.join(work, 'rules/*.yml')],
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${ports.am}`] }] }] },
+        scrape_configs: [
+          {
+            job_name: 'app',
+            scrape_timeout: '900ms',
+            static_configs: [
+              {
+                targets: [`127.0.0.1:${ports.app}`],
+                labels: {
+                  env: 'staging',
+                  service: 'catalog',
+                  slot: 'blue',
+                  replica: '1',
+                  host: 'staging',
+                },
+              },
+            ],
+          },
+        ],
+      };
+      writeFileSync(path.join(work, 'prometheus.yml'), YAML.stringify(promConfig));
+      const check = spawnSync(
+        'timeout',
+        ['60', 'promtool', 'check', 'config', path.join(work, 'prometheus.yml')],
+        { encoding: 'utf8' },
+      );
+      if (check.status !== 0)
+        throw new Error(`promtool check config: ${check.stdout}${check.stderr}`);
+      startTool('prometheus', 'prometheus', [
+        `--config.file=${path.join(work, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(work, 'prom-data')}`,
+        `--web.listen-address=127.0.0.1:${ports.prom}`,
+        '--rules.alert.resend-delay=2s',
+      ]);
+
+      await waitFor('Alertmanager ready', async () => (await fetch(`${amUrl}/-/ready`)).ok, {
+        timeoutMs: 30_000,
+      });
+      await waitFor(
+        'Prometheus ready',
+        async () => (await fetch(`http://127.0.0.1:${ports.prom}/-/ready`)).ok,
+        { timeoutMs: 30_000 },
+      );
+      await waitFor(
+        'the target scraped and some traffic in the rate window',
+        async () => {
+          const r = await getJson<{ data: { result: { value: [number, string] }[] } }>(
+            `http://127.0.0.1:${ports.prom}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[1m]))')}`,
+          );
+          return Number(r.data.result[0]?.value[1] ?? 0) > 1;
         },
-      ],
-    };
-    writeFileSync(path.join(work, 'prometheus.yml'), YAML.stringify(promConfig));
-    const check = spawnSync('timeout', ['60', 'promtool', 'check', 'config', path.join(work, 'prometheus.yml')], { encoding: 'utf8' });
-    if (check.status !== 0) throw new Error(`promtool check config: ${check.stdout}${check.stderr}`);
-    startTool('prometheus', 'prometheus', [
-      `--config.file=${path.join(work, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(work, 'prom-data')}`,
-      `--web.listen-address=127.0.0.1:${ports.prom}`,
-      '--rules.alert.resend-delay=2s',
-    ]);
+        { timeoutMs: 30_000 },
+      );
+    }, 120_000);
 
-    await waitFor('Alertmanager ready', async () => (await fetch(`${amUrl}/-/ready`)).ok, { timeoutMs: 30_000 });
-    await waitFor('Prometheus ready', async () => (await fetch(`http://127.0.0.1:${ports.prom}/-/ready`)).ok, { timeoutMs: 30_000 });
-    await waitFor(
-      'the target scraped and some traffic in the rate window',
-      async () => {
-        const r = await getJson<{ data: { result: { value: [number, string] }[] } }>(
-          `http://127.0.0.1:${ports.prom}/api/v1/query?query=${encodeURIComponent('sum(rate(http_requests_total[1m]))')}`,
-        );
-        return Number(r.data.result[0]?.value[1] ?? 0) > 1;
-      },
-      { timeoutMs: 30_000 },
-    );
-  }, 120_000);
+    afterAll(async () => {
+      stopTraffic();
+      await target?.stop();
+      for (const p of procs) p.proc.kill('SIGTERM');
+      await Promise.all(
+        procs.map((p) =>
+          p.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => p.proc.once('exit', r)),
+        ),
+      );
+      await new Promise((r) => (webhook ? webhook.close(() => r(undefined)) : r(undefined)));
+      await new Promise((r) => (smtp ? smtp.close(() => r(undefined)) : r(undefined)));
+      rmSync(work, { recursive: true, force: true });
+      if (figures.length) process.stdout.write(`\n${figures.join('\n')}\n\n`);
+    }, 60_000);
 
-  afterAll(async () => {
-    stopTraffic();
-    await target?.stop();
-    for (const p of procs) p.proc.kill('SIGTERM');
-    await Promise.all(
-      procs.map((p) => (p.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => p.proc.once('exit', r)))),
-    );
-    await new Promise((r) => (webhook ? webhook.close(() => r(undefined)) : r(undefined)));
-    await new Promise((r) => (smtp ? smtp.close(() => r(undefined)) : r(undefined)));
-    rmSync(work, { recursive: true, force: true });
-    if (figures.length) process.stdout.write(`\n${figures.join('\n')}\n\n`);
-  }, 60_000);
+    const dumpLogs = () =>
+      procs.map((p) => `--- ${p.name}\n${p.log.slice(-15).join('\n')}`).join('\n');
 
-  const dumpLogs = () => procs.map((p) => `--- ${p.name}\n${p.log.slice(-15).join('\n')}`).join('\n');
+    test('healthy traffic raises nothing', async () => {
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await amAlerts()).toEqual([]);
+      expect(hooks).toEqual([]);
+      expect(mails).toEqual([]);
+    }, 30_000);
 
-  test('healthy traffic raises nothing', async () => {
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await amAlerts()).toEqual([]);
-    expect(hooks).toEqual([]);
-    expect(mails).toEqual([]);
-  }, 30_000);
+    test('errors and latency reach Slack and email with what, where, how bad, since when and the runbook; then resolve', async () => {
+      // Errors (1 request in 4 fails) and latency (800 ms) at the same time.
+      target.mode = 'errors';
+      const breach = Date.now();
+      const errHook = await waitFor(
+        'ServiceHighErrorRate on the webhook',
+        async () => hookFor('ServiceHighErrorRate', 'FIRING', breach),
+        { timeoutMs: 40_000 },
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}\n${dumpLogs()}`);
+      });
+      const errMail = await waitFor(
+        'ServiceHighErrorRate by email',
+        async () => mailFor('ServiceHighErrorRate', 'FIRING', breach),
+        { timeoutMs: 20_000 },
+      );
 
-  test('errors and latency reach Slack and email with what, where, how bad, since when and the runbook; then resolve', async () => {
-    // Errors (1 request in 4 fails) and latency (800 ms) at the same time.
-    target.mode = 'errors';
-    const breach = Date.now();
-    const errHook = await waitFor('ServiceHighErrorRate on the webhook', async () => hookFor('ServiceHighErrorRate', 'FIRING', breach), { timeoutMs: 40_000 }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${dumpLogs()}`);
-    });
-    const errMail = await waitFor('ServiceHighErrorRate by email', async () => mailFor('ServiceHighErrorRate', 'FIRING', breach), { timeoutMs: 20_000 });
+      target.mode = 'slow';
+      const slowBreach = Date.now();
+      // A latency warning in staging is routed to email only (Slack gets critical, production
+      // and pipeline alerts).
+      const latMail = await waitFor(
+        'ServiceHighLatencyP95 by email',
+        async () => mailFor('ServiceHighLatencyP95', 'FIRING', slowBreach),
+        { timeoutMs: 40_000 },
+      );
 
-    target.mode = 'slow';
-    const slowBreach = Date.now();
-    // A latency warning in staging is routed to email only (Slack gets critical, production
-    // and pipeline alerts).
-    const latMail = await waitFor('ServiceHighLatencyP95 by email', async () => mailFor('ServiceHighLatencyP95', 'FIRING', slowBreach), { timeoutMs: 40_000 });
+      // Slack message: the right alert, the labels, the value, the runbook.
+      const att = errHook.body.attachments[0]!;
+      expect(att.title).toMatch(/^\[FIRING:1\] ServiceHighErrorRate in staging \(critical\)$/);
+      expect(att.color).toBe('danger');
+      expect(att.text).toContain('What:    catalog 1.4.0-42 in staging answers');
+      expect(att.text).toContain(`instance=127.0.0.1:${ports.app}`);
+      expect(att.text).toMatch(
+        /Where: {3}.*env=staging .*service=catalog .*slot=blue .*version=1\.4\.0-42/,
+      );
+      expect(att.text).toMatch(
+        /How bad: \d+(\.\d+)?% of the requests to catalog version 1\.4\.0-42 \(env staging, slot blue, instance 127\.0\.0\.1:\d+\) returned a 5xx status/,
+      );
+      expect(att.text).toMatch(/Since: {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(att.text).toContain('Runbook: README.md#servicehigherrorrate');
+      expect(latMail.body.text).toMatch(
+        /What: {4}catalog 1\.4\.0-42 in staging is slow: p95 \d+ms/,
+      );
 
-    // Slack message: the right alert, the labels, the value, the runbook.
-    const att = errHook.body.attachments[0]!;
-    expect(att.title).toMatch(/^\[FIRING:1\] ServiceHighErrorRate in staging \(critical\)$/);
-    expect(att.color).toBe('danger');
-    expect(att.text).toContain('What:    catalog 1.4.0-42 in staging answers');
-    expect(att.text).toContain(`instance=127.0.0.1:${ports.app}`);
-    expect(att.text).toMatch(/Where: {3}.*env=staging .*service=catalog .*slot=blue .*version=1\.4\.0-42/);
-    expect(att.text).toMatch(/How bad: \d+(\.\d+)?% of the requests to catalog version 1\.4\.0-42 \(env staging, slot blue, instance 127\.0\.0\.1:\d+\) returned a 5xx status/);
-    expect(att.text).toMatch(/Since: {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    expect(att.text).toContain('Runbook: README.md#servicehigherrorrate');
-    expect(latMail.body.text).toMatch(/What: {4}catalog 1\.4\.0-42 in staging is slow: p95 \d+ms/);
+      // Email: subject and both parts.
+      expect(errMail.body.subject).toBe('[FIRING:1] ServiceHighErrorRate in staging (critical)');
+      expect(errMail.body.text).toContain('Runbook: README.md#servicehigherrorrate');
+      expect(errMail.body.html).toContain('<a href="README.md#servicehigherrorrate">');
+      expect(latMail.body.subject).toBe('[FIRING:1] ServiceHighLatencyP95 in staging (warning)');
 
-    // Email: subject and both parts.
-    expect(errMail.body.subject).toBe('[FIRING:1] ServiceHighErrorRate in staging (critical)');
-    expect(errMail.body.text).toContain('Runbook: README.md#servicehigherrorrate');
-    expect(errMail.body.html).toContain('<a href="README.md#servicehigherrorrate">');
-    expect(latMail.body.subject).toBe('[FIRING:1] ServiceHighLatencyP95 in staging (warning)');
+      // Labels as Alertmanager holds them.
+      const held = (await amAlerts()).find((a) => a.labels.alertname === 'ServiceHighErrorRate')!;
+      expect(held.labels).toMatchObject({
+        env: 'staging',
+        service: 'catalog',
+        slot: 'blue',
+        version: '1.4.0-42',
+        severity: 'critical',
+        category: 'service',
+        instance: `127.0.0.1:${ports.app}`,
+      });
 
-    // Labels as Alertmanager holds them.
-    const held = (await amAlerts()).find((a) => a.labels.alertname === 'ServiceHighErrorRate')!;
-    expect(held.labels).toMatchObject({ env: 'staging', service: 'catalog', slot: 'blue', version: '1.4.0-42', severity: 'critical', category: 'service', instance: `127.0.0.1:${ports.app}` });
+      // Back to normal: resolved messages once the 1-minute rate window has emptied.
+      target.mode = 'normal';
+      const healed = Date.now();
+      const resolvedHook = await waitFor(
+        'resolved ServiceHighErrorRate on the webhook',
+        async () => hookFor('ServiceHighErrorRate', 'RESOLVED', healed),
+        { timeoutMs: 100_000, intervalMs: 500 },
+      );
+      const resolvedMail = await waitFor(
+        'resolved ServiceHighErrorRate by email',
+        async () => mailFor('ServiceHighErrorRate', 'RESOLVED', healed),
+        { timeoutMs: 20_000, intervalMs: 500 },
+      );
+      expect(resolvedHook.body.attachments[0]!.color).toBe('good');
+      expect(resolvedHook.body.attachments[0]!.text).toMatch(
+        /Since: {3}.* UTC, resolved \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+      );
+      expect(resolvedMail.body.subject).toBe(
+        '[RESOLVED] ServiceHighErrorRate in staging (critical)',
+      );
+      await waitFor(
+        'resolved ServiceHighLatencyP95 by email',
+        async () => mailFor('ServiceHighLatencyP95', 'RESOLVED', healed),
+        { timeoutMs: 100_000, intervalMs: 500 },
+      );
+      expect(
+        hooks.filter((h) =>
+          h.body.attachments.some((a) => a.text.includes('ServiceHighLatencyP95')),
+        ),
+      ).toEqual([]);
 
-    // Back to normal: resolved messages once the 1-minute rate window has emptied.
-    target.mode = 'normal';
-    const healed = Date.now();
-    const resolvedHook = await waitFor('resolved ServiceHighErrorRate on the webhook', async () => hookFor('ServiceHighErrorRate', 'RESOLVED', healed), { timeoutMs: 100_000, intervalMs: 500 });
-    const resolvedMail = await waitFor('resolved ServiceHighErrorRate by email', async () => mailFor('ServiceHighErrorRate', 'RESOLVED', healed), { timeoutMs: 20_000, intervalMs: 500 });
-    expect(resolvedHook.body.attachments[0]!.color).toBe('good');
-    expect(resolvedHook.body.attachments[0]!.text).toMatch(/Since: {3}.* UTC, resolved \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    expect(resolvedMail.body.subject).toBe('[RESOLVED] ServiceHighErrorRate in staging (critical)');
-    await waitFor('resolved ServiceHighLatencyP95 by email', async () => mailFor('ServiceHighLatencyP95', 'RESOLVED', healed), { timeoutMs: 100_000, intervalMs: 500 });
-    expect(hooks.filter((h) => h.body.attachments.some((a) => a.text.includes('ServiceHighLatencyP95')))).toEqual([]);
+      // The figures (issue #6, Performance).
+      const lab = labDefaults();
+      const forErr = ruleFor('ServiceHighErrorRate');
+      const forLat = ruleFor('ServiceHighLatencyP95');
+      const testFor = Math.max(1, Math.round(forErr / CLOCK_RATIO));
+      const testWorst = TEST.scrape + TEST.evaluation + testFor + TEST.groupWait;
+      const labWorst = lab.scrape + lab.evaluation + Math.max(forErr, forLat) + lab.groupWait;
+      const labTypical =
+        lab.scrape / 2 + lab.evaluation / 2 + Math.max(forErr, forLat) + lab.groupWait;
+      const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      figures.push(
+        'Alert path: breach → notification (measured, test intervals: scrape 1 s, evaluation 1 s,',
+        `  for ${testFor} s (lab ${forErr} s / ${CLOCK_RATIO}), group_wait ${TEST.groupWait} s; budget < 10 s)`,
+        `  ServiceHighErrorRate   webhook ${s(errHook.at - breach)}   email ${s(errMail.at - breach)}`,
+        `  ServiceHighLatencyP95  email ${s(latMail.at - slowBreach)} (a staging warning: email only)`,
+        `  resolved (rate window 1 m)  ServiceHighErrorRate webhook ${s(resolvedHook.at - healed)}   email ${s(resolvedMail.at - healed)}`,
+        `  sum of the test intervals (scrape + evaluation + for + group_wait): ${testWorst} s`,
+        `Lab default intervals (scrape ${lab.scrape} s, evaluation ${lab.evaluation} s, for ${Math.max(forErr, forLat)} s, group_wait ${lab.groupWait} s):`,
+        `  estimated typical ${labTypical.toFixed(1)} s, worst ${labWorst} s (sum of the intervals; budget < 90 s); lab worst / test sum = ${(labWorst / testWorst).toFixed(1)}x`,
+      );
+    }, 240_000);
 
-    // The figures (issue #6, Performance).
-    const lab = labDefaults();
-    const forErr = ruleFor('ServiceHighErrorRate');
-    const forLat = ruleFor('ServiceHighLatencyP95');
-    const testFor = Math.max(1, Math.round(forErr / CLOCK_RATIO));
-    const testWorst = TEST.scrape + TEST.evaluation + testFor + TEST.groupWait;
-    const labWorst = lab.scrape + lab.evaluation + Math.max(forErr, forLat) + lab.groupWait;
-    const labTypical = lab.scrape / 2 + lab.evaluation / 2 + Math.max(forErr, forLat) + lab.groupWait;
-    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    figures.push(
-      'Alert path: breach → notification (measured, test intervals: scrape 1 s, evaluation 1 s,',
-      `  for ${testFor} s (lab ${forErr} s / ${CLOCK_RATIO}), group_wait ${TEST.groupWait} s; budget < 10 s)`,
-      `  ServiceHighErrorRate   webhook ${s(errHook.at - breach)}   email ${s(errMail.at - breach)}`,
-      `  ServiceHighLatencyP95  email ${s(latMail.at - slowBreach)} (a staging warning: email only)`,
-      `  resolved (rate window 1 m)  ServiceHighErrorRate webhook ${s(resolvedHook.at - healed)}   email ${s(resolvedMail.at - healed)}`,
-      `  sum of the test intervals (scrape + evaluation + for + group_wait): ${testWorst} s`,
-      `Lab default intervals (scrape ${lab.scrape} s, evaluation ${lab.evaluation} s, for ${Math.max(forErr, forLat)} s, group_wait ${lab.groupWait} s):`,
-      `  estimated typical ${labTypical.toFixed(1)} s, worst ${labWorst} s (sum of the intervals; budget < 90 s); lab worst / test sum = ${(labWorst / testWorst).toFixed(1)}x`,
-    );
-  }, 240_000);
+    test('a down target fires TargetDown and silences its latency alert (inhibition)', async () => {
+      target.mode = 'slow';
+      await waitFor(
+        'ServiceHighLatencyP95 active in Alertmanager',
+        async () =>
+          (await amAlerts()).find(
+            (a) => a.labels.alertname === 'ServiceHighLatencyP95' && a.status.state === 'active',
+          ),
+        { timeoutMs: 40_000, intervalMs: 500 },
+      );
+      const down = Date.now();
+      stopTraffic();
+      await target.stop();
+      const targetDown = await waitFor(
+        'TargetDown on the webhook',
+        async () => hookFor('TargetDown', 'FIRING', down),
+        { timeoutMs: 40_000, intervalMs: 500 },
+      );
+      expect(targetDown.body.attachments[0]!.text).toContain(
+        `app target 127.0.0.1:${ports.app} is down`,
+      );
+      await waitFor('TargetDown by email', async () => mailFor('TargetDown', 'FIRING', down), {
+        timeoutMs: 20_000,
+      });
 
-  test('a down target fires TargetDown and silences its latency alert (inhibition)', async () => {
-    target.mode = 'slow';
-    await waitFor(
-      'ServiceHighLatencyP95 active in Alertmanager',
-      async () => (await amAlerts()).find((a) => a.labels.alertname === 'ServiceHighLatencyP95' && a.status.state === 'active'),
-      { timeoutMs: 40_000, intervalMs: 500 },
-    );
-    const down = Date.now();
-    stopTraffic();
-    await target.stop();
-    const targetDown = await waitFor('TargetDown on the webhook', async () => hookFor('TargetDown', 'FIRING', down), { timeoutMs: 40_000, intervalMs: 500 });
-    expect(targetDown.body.attachments[0]!.text).toContain(`app target 127.0.0.1:${ports.app} is down`);
-    await waitFor('TargetDown by email', async () => mailFor('TargetDown', 'FIRING', down), { timeoutMs: 20_000 });
+      // The latency alert still fires in Prometheus (its 1-minute window holds the slow requests)
+      // but Alertmanager suppresses it, naming TargetDown as the reason.
+      const alerts = await amAlerts();
+      const td = alerts.find((a) => a.labels.alertname === 'TargetDown')!;
+      const lat = alerts.find((a) => a.labels.alertname === 'ServiceHighLatencyP95');
+      expect(lat).toBeDefined();
+      expect(lat!.status.state).toBe('suppressed');
+      expect(lat!.status.inhibitedBy.length).toBe(1);
+      expect(td.status.state).toBe('active');
+      const fingerprints = await getJson<{ fingerprint: string; labels: Record<string, string> }[]>(
+        `${amUrl}/api/v2/alerts?filter=alertname%3D%22TargetDown%22`,
+      );
+      expect(lat!.status.inhibitedBy).toEqual([fingerprints[0]!.fingerprint]);
 
-    // The latency alert still fires in Prometheus (its 1-minute window holds the slow requests)
-    // but Alertmanager suppresses it, naming TargetDown as the reason.
-    const alerts = await amAlerts();
-    const td = alerts.find((a) => a.labels.alertname === 'TargetDown')!;
-    const lat = alerts.find((a) => a.labels.alertname === 'ServiceHighLatencyP95');
-    expect(lat).toBeDefined();
-    expect(lat!.status.state).toBe('suppressed');
-    expect(lat!.status.inhibitedBy.length).toBe(1);
-    expect(td.status.state).toBe('active');
-    const fingerprints = await getJson<{ fingerprint: string; labels: Record<string, string> }[]>(`${amUrl}/api/v2/alerts?filter=alertname%3D%22TargetDown%22`);
-    expect(lat!.status.inhibitedBy).toEqual([fingerprints[0]!.fingerprint]);
+      // And no latency notification goes out while it is inhibited.
+      const before = mails.length;
+      await new Promise((r) => setTimeout(r, (TEST.groupInterval + 2) * 1000));
+      expect(
+        mails
+          .slice(before)
+          .filter((m) => m.body.text.includes('ServiceHighLatencyP95'))
+          .map((m) => m.body.subject),
+      ).toEqual([]);
+    }, 120_000);
 
-    // And no latency notification goes out while it is inhibited.
-    const before = mails.length;
-    await new Promise((r) => setTimeout(r, (TEST.groupInterval + 2) * 1000));
-    expect(mails.slice(before).filter((m) => m.body.text.includes('ServiceHighLatencyP95')).map((m) => m.body.subject)).toEqual([]);
-  }, 120_000);
-
-  test('lab alerts lists the firing alerts and lab alerts test goes through routing to Slack and email', async () => {
-    const listed = await fetchAlerts({ url: amUrl });
-    expect(listed.map((a) => a.labels.alertname)).toContain('TargetDown');
-    const sentAt = Date.now();
-    const sent = await sendTestAlert({ url: amUrl });
-    expect(sent.labels.alertname).toBe('LabTestAlert');
-    const hook = await waitFor('the test alert on the webhook', async () => hookFor('LabTestAlert', 'FIRING', sentAt), { timeoutMs: 30_000, intervalMs: 500 });
-    const mail = await waitFor('the test alert by email', async () => mailFor('LabTestAlert', 'FIRING', sentAt), { timeoutMs: 30_000, intervalMs: 500 });
-    expect(hook.body.attachments[0]!.text).toContain('Runbook: README.md#testing-the-alert-path');
-    expect(mail.body.subject).toMatch(/LabTestAlert/);
-    figures.push(`lab alerts test → webhook ${((hook.at - sentAt) / 1000).toFixed(1)} s, email ${((mail.at - sentAt) / 1000).toFixed(1)} s (group_wait ${TEST.groupWait} s)`);
-  }, 60_000);
-});
+    test('lab alerts lists the firing alerts and lab alerts test goes through routing to Slack and email', async () => {
+      const listed = await fetchAlerts({ url: amUrl });
+      expect(listed.map((a) => a.labels.alertname)).toContain('TargetDown');
+      const sentAt = Date.now();
+      const sent = await sendTestAlert({ url: amUrl });
+      expect(sent.labels.alertname).toBe('LabTestAlert');
+      const hook = await waitFor(
+        'the test alert on the webhook',
+        async () => hookFor('LabTestAlert', 'FIRING', sentAt),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const mail = await waitFor(
+        'the test alert by email',
+        async () => mailFor('LabTestAlert', 'FIRING', sentAt),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(hook.body.attachments[0]!.text).toContain('Runbook: README.md#testing-the-alert-path');
+      expect(mail.body.subject).toMatch(/LabTestAlert/);
+      figures.push(
+        `lab alerts test → webhook ${((hook.at - sentAt) / 1000).toFixed(1)} s, email ${((mail.at - sentAt) / 1000).toFixed(1)} s (group_wait ${TEST.groupWait} s)`,
+      );
+    }, 60_000);
+  },
+);

@@ -19,7 +19,11 @@ export interface AlertmanagerAlert {
   endsAt: string;
   fingerprint: string;
   generatorURL?: string;
-  status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy: string[]; silencedBy: string[] };
+  status: {
+    state: 'active' | 'suppressed' | 'unprocessed';
+    inhibitedBy: string[];
+    silencedBy: string[];
+  };
   receivers: { name: string }[];
 }
 
@@ -43,10 +47,18 @@ export function normaliseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new LabError(ExitCode.INVALID_INPUT, `not a URL: ${url}`, 'pass the Alertmanager base URL, e.g. --url http://192.168.56.40:9093');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `not a URL: ${url}`,
+      'pass the Alertmanager base URL, e.g. --url http://192.168.56.40:9093',
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new LabError(ExitCode.INVALID_INPUT, `not an http(s) URL: ${url}`, 'e.g. --url http://192.168.56.40:9093');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `not an http(s) URL: ${url}`,
+      'e.g. --url http://192.168.56.40:9093',
+    );
   }
   return parsed.toString().replace(/\/+$/, '');
 }
@@ -64,29 +76,49 @@ export function resolveAlertmanagerUrl(
   if (env.LAB_ALERTMANAGER_URL) return normaliseUrl(env.LAB_ALERTMANAGER_URL);
   const hint = 'run `lab up` (or `lab inventory`) first, or pass --url http://HOST:9093';
   if (!existsSync(inventoryFile)) {
-    throw new LabError(ExitCode.PREREQUISITE, `no lab inventory at ${inventoryFile}: where Alertmanager runs is unknown`, hint);
+    throw new LabError(
+      ExitCode.PREREQUISITE,
+      `no lab inventory at ${inventoryFile}: where Alertmanager runs is unknown`,
+      hint,
+    );
   }
   let doc: unknown;
   try {
     doc = YAML.parse(readFileSync(inventoryFile, 'utf8'));
   } catch (e) {
-    throw new LabError(ExitCode.INVALID_INPUT, `cannot parse ${inventoryFile}: ${(e as Error).message}`, 'run `lab inventory` to regenerate it');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `cannot parse ${inventoryFile}: ${(e as Error).message}`,
+      'run `lab inventory` to regenerate it',
+    );
   }
-  const hosts = (doc as { all?: { children?: { monitoring?: { hosts?: Record<string, Record<string, unknown> | null> } } } })
-    ?.all?.children?.monitoring?.hosts;
+  const hosts = (
+    doc as {
+      all?: {
+        children?: { monitoring?: { hosts?: Record<string, Record<string, unknown> | null> } };
+      };
+    }
+  )?.all?.children?.monitoring?.hosts;
   const first = hosts ? Object.values(hosts)[0] : undefined;
   const address = first?.lab_ip ?? first?.ansible_host;
   if (typeof address !== 'string' || !address) {
-    throw new LabError(ExitCode.PREREQUISITE, `the inventory ${inventoryFile} has no monitoring host`, hint);
+    throw new LabError(
+      ExitCode.PREREQUISITE,
+      `the inventory ${inventoryFile} has no monitoring host`,
+      hint,
+    );
   }
-  return normaliseUrl(`http://${address.includes(':') ? `[${address}]` : address}:${ALERTMANAGER_PORT}`);
+  return normaliseUrl(
+    `http://${address.includes(':') ? `[${address}]` : address}:${ALERTMANAGER_PORT}`,
+  );
 }
 
 /** Turns transport and HTTP failures into LabErrors that say what to do. */
 function failure(e: unknown, url: string, what: string): LabError {
   if (e instanceof AxiosError) {
     if (e.response) {
-      const body = typeof e.response.data === 'string' ? e.response.data : JSON.stringify(e.response.data);
+      const body =
+        typeof e.response.data === 'string' ? e.response.data : JSON.stringify(e.response.data);
       return new LabError(
         ExitCode.TOOL_FAILED,
         `Alertmanager at ${url} refused to ${what}: HTTP ${e.response.status} ${body.slice(0, 300)}`,
@@ -122,7 +154,8 @@ export async function fetchAlerts(o: AlertsOptions): Promise<AlertmanagerAlert[]
   }
 }
 
-const severityRank = (s: string | undefined): number => ({ critical: 0, warning: 1, info: 2 })[s ?? ''] ?? 3;
+const severityRank = (s: string | undefined): number =>
+  ({ critical: 0, warning: 1, info: 2 })[s ?? ''] ?? 3;
 
 /** The test alert: category "test" routes it to Slack (when configured) and email. */
 export function testAlert(now: Date, minutes = 5, host = os.hostname()): PostedAlert {
@@ -145,7 +178,9 @@ export function testAlert(now: Date, minutes = 5, host = os.hostname()): PostedA
 }
 
 /** Posts the test alert to Alertmanager and returns what was sent. */
-export async function sendTestAlert(o: AlertsOptions & { now?: Date; minutes?: number }): Promise<PostedAlert> {
+export async function sendTestAlert(
+  o: AlertsOptions & { now?: Date; minutes?: number },
+): Promise<PostedAlert> {
   const url = normaliseUrl(o.url);
   const alert = testAlert(o.now ?? new Date(), o.minutes);
   try {

@@ -1,5 +1,6 @@
 // Every `lab` verb, in the order `lab --help` lists them. One line per command module.
 import type { CommandModule } from './types.js';
+import { alertsCommand } from './alerts.js';
 import { configCommand } from './config.js';
 import { doctorCommand } from './doctor.js';
 import { gateCommand } from './gate.js';
@@ -10,4 +11,4 @@ import { secretsCommand } from './secrets.js';
 
 export const commands: readonly CommandModule[] = [
   lifecycleCommand,
-  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand, loadtestCommand];
+  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand, loadtestCommand, alertsCommand];
