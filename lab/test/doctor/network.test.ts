@@ -205,6 +205,14 @@ describe('ports check (real sockets on 127.0.0.1)', () => {
     return fakeDeps({ config: { ok: true, config: { ...config, nodes }, sources: [] } });
   }
 
+  test('provider existing: nothing is forwarded, nothing to check', async () => {
+    const deps = fakeDeps({
+      config: { ok: true, config: labConfig((c) => ({ ...c, provider: 'existing' })), sources: [] },
+    });
+    expect((await portsCheck(deps)).status).toBe('skip');
+    expect((await networkCheck(deps)).status).toBe('skip');
+  });
+
   test('tryBind tells free from in use', async () => {
     const port = await freePort();
     expect(await tryBind(port, '127.0.0.1')).toBe('free');

@@ -175,6 +175,15 @@ export const portsCheck: Check = async (deps) => {
       detail: 'needs a valid lab config',
       blocking: false,
     };
+  if (deps.config.config.provider === 'existing') {
+    return {
+      id: 'ports',
+      title,
+      status: 'skip',
+      detail: 'provider existing: nothing is forwarded',
+      blocking: false,
+    };
+  }
   const forwarded = deps.config.config.nodes.flatMap((n) =>
     n.ports.map((p) => ({ node: n.name, name: p.name, port: p.host })),
   );
