@@ -34,7 +34,7 @@ export async function seedOrders() {
   await OrderModel.createIndexes();
   const orders = sampleOrders();
   const result = await OrderModel.bulkWrite(
-    orders.map((o) => ({ updateOne: { filter: { _id: o._id }, update: { $setOnInsert: o }, upsert: true } })),
+    orders.map(({ _id, ...order }) => ({ updateOne: { filter: { _id }, update: { $setOnInsert: order }, upsert: true } })),
     { ordered: false, timestamps: false },
   );
   return { orders: orders.length, inserted: result.upsertedCount, modified: result.modifiedCount, unchanged: result.matchedCount - result.modifiedCount };

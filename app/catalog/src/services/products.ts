@@ -34,7 +34,8 @@ export class ProductService {
     private readonly model = ProductModel,
   ) {}
 
-  async list({ page, limit, category, q }: ListQuery) {
+  /** The query a listing runs: the text index fast path, or the regex scan in `regex` mode. */
+  query({ category, q }: Pick<ListQuery, 'category' | 'q'>) {
     const filter: QueryFilter<Product> = {};
     if (category) filter.category = category;
     let sort: Record<string, SortOrder | { $meta: 'textScore' }> = { sku: 1 };
@@ -48,6 +49,11 @@ export class ProductService {
       const re = new RegExp(escapeRegex(q), 'i');
       filter.$or = [{ name: re }, { description: re }];
     }
+    return { filter, sort, projection };
+  }
+
+  async list({ page, limit, category, q }: ListQuery) {
+    const { filter, sort, projection } = this.query({ category, q });
     const [items, total] = await Promise.all([
       this.model
         .find(filter, projection)
