@@ -26,7 +26,7 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
       async () => {
         const before = shop.rejected.length;
         const props: Record<string, string> = name === 'spike' ? { spike_at: '1', spike_duration: '2', spike_threads: '6' } : {};
-        const r = await loadTestShop(shop, name, { duration: '3', ...props });
+        const r = await loadTestShop(shop, name, { iterations: '5', ...props });
         const expected = planLabels(resolvePlan(name).text);
         expect(Object.keys(r.labels).sort()).toEqual([...expected].sort());
         for (const label of expected) {
@@ -52,7 +52,7 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
       const dir = tempRunDir('lab-data-');
       const data = path.join(dir, 'unknown-skus.csv');
       writeFileSync(data, 'term,sku,quantity,customer\nkettle,SKU-999999,1,a@lab.test\n');
-      const r = await loadTestShop(shop, 'baseline', { duration: '2', data_file: data, order_percent: '100' });
+      const r = await loadTestShop(shop, 'baseline', { iterations: '3', data_file: data, order_percent: '100' });
       expect(r.labels.view_product!.errorPct).toBe(100);
       expect(r.labels.place_order!.errorPct).toBe(100);
       expect(r.labels.browse_catalog!.errors).toBe(0);
@@ -67,7 +67,7 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
       const dir = tempRunDir('lab-broken-');
       const broken = path.join(dir, 'broken.jmx');
       writeFileSync(broken, resolvePlan('smoke').text.replace('<ConstantTimer ', '<NoSuchTimer ').replace('</ConstantTimer>', '</NoSuchTimer>'));
-      const error = await loadTestShop(shop, broken, { duration: '2' }).catch((e: unknown) => e);
+      const error = await loadTestShop(shop, broken, { iterations: '2' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LabError);
       const e = error as LabError;
       expect(e.code).toBe(ExitCode.TOOL_FAILED);

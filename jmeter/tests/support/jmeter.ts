@@ -20,8 +20,11 @@ export function jmeterForTests(): string {
 
 export const tempRunDir = (prefix = 'lab-loadtest-'): string => mkdtempSync(path.join(os.tmpdir(), prefix));
 
-/** Short, quick settings: a few users, little think time. */
-export const QUICK = { threads: '4', rampup: '1', duration: '4', think_time: '20', think_jitter: '20' };
+/**
+ * Quick settings: a few users, little think time, and a fixed number of visits per user (the
+ * duration only bounds the run), so that sample counts do not depend on how busy the machine is.
+ */
+export const QUICK = { threads: '4', rampup: '1', duration: '30', iterations: '15', think_time: '20', think_jitter: '20' };
 
 export function loadTestShop<G = unknown>(
   shop: LocalShop,
