@@ -418,7 +418,7 @@ describeWithTools(
       expect(att.text).toMatch(/Since: {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
       expect(att.text).toContain('Runbook: README.md#servicehigherrorrate');
       expect(latMail.body.text).toMatch(
-        /What: {4}catalog 1\.4\.0-42 in staging is slow: p95 \d+ms/,
+        /What: {4}catalog 1\.4\.0-42 in staging is slow: p95 \d+(\.\d+)?ms/,
       );
 
       // Email: subject and both parts.
