@@ -51,7 +51,7 @@ export async function writeJtl(file, samples, { seed = 42, start = 1_764_536_400
     const msg = fail ? 'Internal Server Error' : 'OK';
     const failure = fail ? `"Test failed: code expected to contain /200/, but was ""500"""` : '';
     const latency = Math.max(0, elapsed - Math.floor(rand() * 5));
-    const line = `${ts},${elapsed},${label},${code},${msg},Baseline mix 1-${thread},text,${!fail},${failure},${1200 + Math.floor(rand() * 8000)},${180 + Math.floor(rand() * 60)},${threads},${threads},http://127.0.0.1:8080${url},${latency},0,${rand() < 0.05 ? 1 : 0}\n`;
+    const line = `${ts},${elapsed},${label},${code},${msg},Users 1-${thread},text,${!fail},${failure},${1200 + Math.floor(rand() * 8000)},${180 + Math.floor(rand() * 60)},${threads},${threads},http://staging${url},${latency},0,${rand() < 0.05 ? 1 : 0}\n`;
     batch += line;
     if (batch.length > 1 << 20) {
       bytes += Buffer.byteLength(batch);
