@@ -6,7 +6,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import type { Logger } from './logger.js';
-import { routeTemplate } from './metrics.js';
+import { methodLabel, routeTemplate, type HttpMetrics } from './metrics.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -21,30 +21,34 @@ export function requestId() {
   };
 }
 
-/** One JSON line per request, written when the response is finished (or the client went away). */
-export function accessLog(logger: Logger) {
+/**
+ * Metrics and the access log, observed once per request when the response closes (finished,
+ * or abandoned by the client): one listener, one clock read, one label set.
+ */
+export function observeRequests(metrics: HttpMetrics, logger: Logger, service: string, version: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
-    let logged = false;
-    const log = (aborted: boolean) => {
-      if (logged) return;
-      logged = true;
-      const durationMs = Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const aborted = !res.writableFinished;
+      const route = routeTemplate(res);
+      const status = aborted ? 499 : res.statusCode;
+      const labels = { service, version, method: methodLabel(req.method), route, status: String(status) };
+      metrics.requests.inc(labels);
+      metrics.duration.observe(labels, seconds);
       const fields = {
         requestId: res.locals.requestId as string | undefined,
         method: req.method,
         path: req.path,
-        route: routeTemplate(res),
-        status: aborted ? 499 : res.statusCode,
-        durationMs,
+        route,
+        status,
+        durationMs: Math.round(seconds * 1e5) / 100,
         bytes: Number(res.getHeader('content-length') ?? 0),
       };
       if (aborted) logger.warn('request aborted by client', fields);
-      else if (res.statusCode >= 500) logger.error('request', fields);
+      else if (status >= 500) logger.error('request', fields);
       else logger.info('request', fields);
-    };
-    res.once('finish', () => log(false));
-    res.once('close', () => log(!res.writableFinished));
+    });
     next();
   };
 }

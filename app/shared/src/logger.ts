@@ -23,10 +23,13 @@ export interface LoggerOptions {
 
 export function createLogger({ service, version, level = 'info', sink = process.stdout }: LoggerOptions): Logger {
   const threshold = RANK[level];
+  // The fixed part of every line is serialised once; per line only the time, message and fields.
+  const fixed = `,"service":${JSON.stringify(service)},"version":${JSON.stringify(version)}`;
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < threshold) return;
+    const rest = fields ? JSON.stringify(fields) : '{}';
     sink.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: lvl, service, version, msg, ...fields })}\n`,
+      `{"time":"${new Date().toISOString()}","level":"${lvl}"${fixed},"msg":${JSON.stringify(msg)}${rest.length > 2 ? `,${rest.slice(1)}` : '}'}\n`,
     );
   };
   return {

@@ -1,6 +1,6 @@
 // RED metrics for every request, labelled by the route TEMPLATE (`/api/products/:id`), never
 // the raw URL, so label cardinality stays bounded: requests that match no route share one label.
-import type { NextFunction, Request, Response } from 'express';
+import type { Response } from 'express';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -45,20 +45,7 @@ export function routeTemplate(res: Response): string {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-export function metricsMiddleware(metrics: HttpMetrics, service: string, version: string) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const start = process.hrtime.bigint();
-    res.once('finish', () => {
-      const labels = {
-        service,
-        version,
-        method: METHODS.has(req.method) ? req.method : 'OTHER',
-        route: routeTemplate(res),
-        status: String(res.statusCode),
-      };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-    });
-    next();
-  };
+/** Bounded method label: anything unusual is OTHER. */
+export function methodLabel(method: string): string {
+  return METHODS.has(method) ? method : 'OTHER';
 }

@@ -2,9 +2,9 @@
 // metrics and access log → operational endpoints → JSON body → API → 404 → error middleware.
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { FaultInjector } from './faults.js';
-import { accessLog, errorHandler, notFound, requestId } from './http.js';
+import { errorHandler, notFound, observeRequests, requestId } from './http.js';
 import type { Logger } from './logger.js';
-import { metricsMiddleware, type HttpMetrics } from './metrics.js';
+import type { HttpMetrics } from './metrics.js';
 import { asDatabaseUnavailable } from './mongo.js';
 import { opsRouter, type BuildInfo, type Readiness } from './ops.js';
 
@@ -28,8 +28,7 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
   app.locals.faults = opts.faults;
   app.use(requestId());
   if (opts.instrument !== false) {
-    app.use(metricsMiddleware(metrics, build.service, build.version));
-    app.use(accessLog(logger));
+    app.use(observeRequests(metrics, logger, build.service, build.version));
   }
   app.use(opsRouter(build, opts.readiness, metrics));
   app.use(express.json({ limit: '100kb' }));
