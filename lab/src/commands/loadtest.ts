@@ -84,8 +84,9 @@ or JMeter missing, 130 timed out.`,
         const thresholds = flags.gate ? path.resolve(repoRoot(), flags.thresholds ?? 'jmeter/thresholds.yml') : null;
         const jmeter = jmeterBinary();
 
+        // Bad input fails here, before anything is printed or started.
+        const prepared = preparePlan({ plan: flags.plan, target, properties, timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined });
         if (g.dryRun) {
-          const prepared = preparePlan({ plan: flags.plan, target, properties, timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined });
           const args = buildJMeterArgs({
             plan: prepared.plan.file,
             jtl: `<run folder>/${JTL_NAME}`,
@@ -116,7 +117,10 @@ or JMeter missing, 130 timed out.`,
             process.stderr.write(`${line}\n`);
           }
         };
-        if (live) process.stderr.write(`load test: plan ${flags.plan} → ${targetUrl(target)} (${jmeter})\n`);
+        if (live) {
+          const planned = prepared.scheduledSeconds !== null ? `${prepared.scheduledSeconds} s scheduled, ` : '';
+          process.stderr.write(`load test: plan ${prepared.plan.name} → ${targetUrl(target)} (${planned}timeout ${prepared.timeoutSeconds} s; ${jmeter})\n`);
+        }
 
         const env = ENVIRONMENTS.includes(target.name as (typeof ENVIRONMENTS)[number]) ? target.name : 'custom';
         let result: LoadTestResult<GateReport>;

@@ -1,11 +1,16 @@
 // How the lab calls JMeter: which binary, and the non-GUI argv with the result-file settings the
 // gate depends on. Building the argv is pure (tested alone); running it is run.ts's job.
+import path from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 
-/** `$LAB_JMETER` (a command, e.g. jmeter/launcher/jmeter-debian.sh), else `jmeter` on PATH. */
-export function jmeterBinary(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * `$LAB_JMETER` (a command, e.g. jmeter/launcher/jmeter-debian.sh), else `jmeter` on PATH. A
+ * relative path is taken from the current directory (JMeter itself runs in the run folder).
+ */
+export function jmeterBinary(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   const configured = env.LAB_JMETER?.trim();
-  return configured ? configured : 'jmeter';
+  if (!configured) return 'jmeter';
+  return configured.includes('/') ? path.resolve(cwd, configured) : configured;
 }
 
 /**

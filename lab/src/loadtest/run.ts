@@ -2,7 +2,7 @@
 // with live progress, check that it really produced samples, summarise them, and hand the JTL to
 // the gate (when asked). Everything lands in a new run folder (.lab/runs/<stamp>-loadtest/).
 import dgram from 'node:dgram';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
 import type { Exec, RunResult } from '../exec/index.js';
@@ -111,6 +111,18 @@ export function preparePlan(options: Pick<LoadTestOptions, 'plan' | 'target' | '
 
 const existsFile = (file: string): boolean => existsSync(file) && statSync(file).isFile();
 
+/** A precise hint for failures whose cause is known from jmeter.log. */
+export function knownProblemHint(logFile: string): string | null {
+  const text = logTail(logFile, 50).join('\n');
+  if (/ForbiddenClassException/.test(text)) {
+    return "this JMeter's XStream refuses to load plans (Debian's JMeter 2.13 does): install Apache JMeter 5.6 (the lab's runner has it), or for tests set LAB_JMETER=jmeter/launcher/jmeter-debian.sh";
+  }
+  if (/CannotResolveClassException|ConversionException/.test(text)) {
+    return 'the plan uses an element this JMeter does not know (a plugin, or a newer version): check jmeter.log for its name';
+  }
+  return null;
+}
+
 /** Asks JMeter to stop its test now (its non-GUI UDP control port), so that the JTL is complete. */
 function sendStopTestNow(port: number): void {
   const socket = dgram.createSocket('udp4');
@@ -176,9 +188,14 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
       hint: `see ${files.log}; JMeter's output is in ${files.stdout}`,
     });
   } catch (e) {
+    if (e instanceof LabError && e.code === ExitCode.PREREQUISITE) {
+      // JMeter never started: leave no empty run folder behind.
+      if (!options.runDir && readdirSync(runDir).length === 0) rmSync(runDir, { recursive: true });
+      throw new LabError(e.code, e.message, 'install Apache JMeter 5.6 (`jmeter` on PATH), or set LAB_JMETER to a JMeter command');
+    }
     if (e instanceof LabError) {
       writeFileSync(files.stdout, `${stdoutTail.join('\n')}\n`);
-      throw new LabError(e.code, e.message, e.code === ExitCode.PREREQUISITE ? `${e.hint ?? ''}; or set LAB_JMETER to a JMeter command` : `the partial results are in ${runDir}`, [
+      throw new LabError(e.code, e.message, `the partial results are in ${runDir}`, [
         ...e.details,
         ...logTail(files.log).map((l) => `jmeter.log: ${l}`),
       ]);
@@ -192,7 +209,7 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
 
   const inspection = await inspectJtl(files.jtl);
   const failure = (message: string): LabError =>
-    new LabError(ExitCode.TOOL_FAILED, message, `see ${files.log} (and ${files.stdout}); fix the plan or the target and run again`, [
+    new LabError(ExitCode.TOOL_FAILED, message, knownProblemHint(files.log) ?? `see ${files.log} (and ${files.stdout}); fix the plan or the target and run again`, [
       ...logTail(files.log).map((l) => `jmeter.log: ${l}`),
       ...tail(result.stderr || result.stdout, 5).map((l) => `jmeter: ${l}`),
     ]);

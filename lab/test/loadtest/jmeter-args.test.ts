@@ -49,6 +49,8 @@ describe('JMeter argv', () => {
 
   test('JMeter is $LAB_JMETER when set, else jmeter on PATH', () => {
     expect(jmeterBinary({ LAB_JMETER: '/opt/jmeter/bin/jmeter' })).toBe('/opt/jmeter/bin/jmeter');
+    expect(jmeterBinary({ LAB_JMETER: 'jmeter/launcher/jmeter-debian.sh' }, '/repo')).toBe('/repo/jmeter/launcher/jmeter-debian.sh');
+    expect(jmeterBinary({ LAB_JMETER: 'jmeter5' }, '/repo')).toBe('jmeter5');
     expect(jmeterBinary({ LAB_JMETER: '  ' })).toBe('jmeter');
     expect(jmeterBinary({})).toBe('jmeter');
   });
