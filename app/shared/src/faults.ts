@@ -109,6 +109,11 @@ export class FaultInjector {
     if (this.active.length > 0) logger.warn('fault injection active', { faults: this.active });
   }
 
+  /** Bytes the memory-leak fault holds right now. */
+  get leakedBytes(): number {
+    return this.leaked.reduce((sum, b) => sum + b.length, 0);
+  }
+
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
