@@ -88,4 +88,21 @@ export interface DoctorDeps {
 
 export type Check = (deps: DoctorDeps) => Promise<CheckResult>;
 
+/** Builds one check's results: `out(status, detail, hint?)`. */
+export const resultFor =
+  (id: CheckId, title: string, blockingByDefault = false) =>
+  (
+    status: CheckStatus,
+    detail: string,
+    hint?: string,
+    blocking = blockingByDefault,
+  ): CheckResult => ({
+    id,
+    title,
+    status,
+    detail,
+    hint,
+    blocking,
+  });
+
 export type { Provider };

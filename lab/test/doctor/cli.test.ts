@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { DoctorReport } from '../../src/doctor/index.js';
+import { CHECK_IDS } from '../../src/doctor/types.js';
 import { repoRoot } from '../../src/state.js';
 import { freePort } from '../../../test/support/net.js';
 import { describeWithTools, which } from '../../../test/support/tools.js';
@@ -85,21 +86,7 @@ describeWithTools(['podman'], 'lab doctor on this machine (podman works)', () =>
   }, 100_000);
 
   test('--json prints only the report: checks and verdict', () => {
-    expect(report.checks.map((c) => c.id)).toEqual([
-      'config',
-      'node',
-      'ansible',
-      'vagrant',
-      'virtualization',
-      'virtualbox',
-      'libvirt',
-      'podman',
-      'docker',
-      'memory',
-      'disk',
-      'network',
-      'ports',
-    ]);
+    expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
     for (const c of report.checks) {
       expect(['ok', 'fail', 'warn', 'skip']).toContain(c.status);
       if (c.status === 'fail') expect(c.hint ?? c.id).not.toBe(c.id); // every failure has a hint

@@ -2,7 +2,12 @@
 // configured one is, and the exit code.
 import { describe, expect, test } from '@jest/globals';
 import { runDoctor, type CheckResult } from '../../src/doctor/index.js';
-import type { CheckId, CheckStatus, VirtualizationFacts } from '../../src/doctor/types.js';
+import {
+  CHECK_IDS,
+  type CheckId,
+  type CheckStatus,
+  type VirtualizationFacts,
+} from '../../src/doctor/types.js';
 import { verdict } from '../../src/doctor/verdict.js';
 import { fakeDeps } from './deps.js';
 
@@ -13,22 +18,7 @@ function results(
   statuses: Partial<Record<CheckId, CheckStatus>>,
   facts: VirtualizationFacts = { hardware: true, kvm: true },
 ) {
-  const ids: CheckId[] = [
-    'config',
-    'node',
-    'ansible',
-    'vagrant',
-    'virtualization',
-    'virtualbox',
-    'libvirt',
-    'podman',
-    'docker',
-    'memory',
-    'disk',
-    'network',
-    'ports',
-  ];
-  return ids.map((id): CheckResult => ({
+  return CHECK_IDS.map((id): CheckResult => ({
     id,
     title: id,
     status: statuses[id] ?? 'ok',

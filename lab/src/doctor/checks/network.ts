@@ -3,7 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import { hints } from '../hints.js';
 import { hostKind } from '../host.js';
-import type { Check, CheckResult } from '../types.js';
+import { resultFor, type Check } from '../types.js';
 
 export interface Route {
   /** IPv4 network in CIDR form. */
@@ -98,19 +98,7 @@ export function routeConflicts(labCidr: string, routes: readonly Route[]): Route
 
 export const networkCheck: Check = async (deps) => {
   const title = 'lab network vs routes';
-  const out = (
-    status: CheckResult['status'],
-    detail: string,
-    hint?: string,
-    blocking = false,
-  ): CheckResult => ({
-    id: 'network',
-    title,
-    status,
-    detail,
-    hint,
-    blocking,
-  });
+  const out = resultFor('network', title);
   if (!deps.config.ok) return out('skip', 'needs a valid lab config');
   const { cidr } = deps.config.config.network;
   const provider = deps.config.config.provider;
@@ -165,30 +153,16 @@ export const networkCheck: Check = async (deps) => {
 };
 
 export const portsCheck: Check = async (deps) => {
-  const title = 'forwarded host ports';
+  const out = resultFor('ports', 'forwarded host ports');
   const host = await hostKind(deps);
-  if (!deps.config.ok)
-    return {
-      id: 'ports',
-      title,
-      status: 'skip',
-      detail: 'needs a valid lab config',
-      blocking: false,
-    };
+  if (!deps.config.ok) return out('skip', 'needs a valid lab config');
   if (deps.config.config.provider === 'existing') {
-    return {
-      id: 'ports',
-      title,
-      status: 'skip',
-      detail: 'provider existing: nothing is forwarded',
-      blocking: false,
-    };
+    return out('skip', 'provider existing: nothing is forwarded');
   }
   const forwarded = deps.config.config.nodes.flatMap((n) =>
     n.ports.map((p) => ({ node: n.name, name: p.name, port: p.host })),
   );
-  if (forwarded.length === 0)
-    return { id: 'ports', title, status: 'ok', detail: 'no port is forwarded', blocking: true };
+  if (forwarded.length === 0) return out('ok', 'no port is forwarded', undefined, true);
 
   const probes = await Promise.all(
     forwarded.map(async (f) => ({ ...f, probe: await deps.tryBind(f.port, '127.0.0.1') })),
@@ -198,37 +172,18 @@ export const portsCheck: Check = async (deps) => {
   const denied = probes.filter((p) => p.probe === 'denied');
   const errors = probes.filter((p) => typeof p.probe === 'object');
   if (inUse.length > 0) {
-    return {
-      id: 'ports',
-      title,
-      status: 'fail',
-      detail: `in use: ${inUse.map(label).join(', ')}`,
-      hint: hints.ports(host, inUse[0]!.port),
-      blocking: true,
-    };
+    const detail = `in use: ${inUse.map(label).join(', ')}`;
+    return out('fail', detail, hints.ports(host, inUse[0]!.port), true);
   }
   if (denied.length > 0 || errors.length > 0) {
-    return {
-      id: 'ports',
-      title,
-      status: 'warn',
-      detail: [
-        denied.length > 0
-          ? `not allowed to listen on ${denied.map(label).join(', ')} (privileged ports)`
-          : '',
-        ...errors.map((p) => `${label(p)}: ${(p.probe as { error: string }).error}`),
-      ]
-        .filter(Boolean)
-        .join('; '),
-      hint: 'use host ports above 1024 in lab.local.yml',
-      blocking: false,
-    };
+    const problems = [
+      ...(denied.length > 0
+        ? [`not allowed to listen on ${denied.map(label).join(', ')} (privileged ports)`]
+        : []),
+      ...errors.map((p) => `${label(p)}: ${(p.probe as { error: string }).error}`),
+    ];
+    return out('warn', problems.join('; '), 'use host ports above 1024 in lab.local.yml');
   }
-  return {
-    id: 'ports',
-    title,
-    status: 'ok',
-    detail: `${forwarded.length} free: ${forwarded.map((f) => f.port).join(', ')}`,
-    blocking: true,
-  };
+  const detail = `${forwarded.length} free: ${forwarded.map((f) => f.port).join(', ')}`;
+  return out('ok', detail, undefined, true);
 };

@@ -4,7 +4,14 @@
 import path from 'node:path';
 import { hints } from '../hints.js';
 import { hostKind, lastLine } from '../host.js';
-import type { Check, CheckResult, DoctorDeps, ToolRun, VirtualizationFacts } from '../types.js';
+import {
+  resultFor,
+  type Check,
+  type CheckResult,
+  type DoctorDeps,
+  type ToolRun,
+  type VirtualizationFacts,
+} from '../types.js';
 import { formatVersion, parseVersion } from '../version.js';
 
 const failedRun = (what: string, r: ToolRun): string =>
@@ -18,20 +25,13 @@ export function cpuHasVirtualization(cpuinfo: string): boolean {
 export const virtualizationCheck: Check = async (deps) => {
   const title = 'CPU virtualization';
   const host = await hostKind(deps);
+  const out = resultFor('virtualization', title);
   const result = (
     status: CheckResult['status'],
     detail: string,
     facts: VirtualizationFacts,
     hint?: string,
-  ): CheckResult => ({
-    id: 'virtualization',
-    title,
-    status,
-    detail,
-    hint,
-    blocking: false,
-    facts,
-  });
+  ): CheckResult => ({ ...out(status, detail, hint), facts });
 
   if (host === 'windows')
     return result(
@@ -121,14 +121,7 @@ export const virtualizationCheck: Check = async (deps) => {
 export const virtualboxCheck: Check = async (deps) => {
   const title = 'VirtualBox';
   const host = await hostKind(deps);
-  const out = (status: CheckResult['status'], detail: string, hint?: string): CheckResult => ({
-    id: 'virtualbox',
-    title,
-    status,
-    detail,
-    hint,
-    blocking: false,
-  });
+  const out = resultFor('virtualbox', title);
   if (host === 'windows') return out('skip', 'not checked on native Windows', hints.windows());
 
   let r = await deps.tool('VBoxManage', ['--version'], 10_000);
@@ -150,14 +143,7 @@ export const virtualboxCheck: Check = async (deps) => {
 
 export const libvirtCheck: Check = async (deps) => {
   const title = 'libvirt (KVM) + vagrant-libvirt';
-  const out = (status: CheckResult['status'], detail: string, hint?: string): CheckResult => ({
-    id: 'libvirt',
-    title,
-    status,
-    detail,
-    hint,
-    blocking: false,
-  });
+  const out = resultFor('libvirt', title);
   if (deps.platform !== 'linux') return out('skip', 'libvirt is a Linux provider');
 
   const [virsh, plugins] = await Promise.all([
@@ -227,14 +213,7 @@ export const podmanCheck: Check = async (deps) => {
   const containersConf = deps.env.CONTAINERS_CONF;
   // Only suggest the project's file when the user has not chosen one already.
   const suggestConf = containersConf ? null : conf;
-  const out = (status: CheckResult['status'], detail: string, hint?: string): CheckResult => ({
-    id: 'podman',
-    title,
-    status,
-    detail,
-    hint,
-    blocking: false,
-  });
+  const out = resultFor('podman', title);
   if (r.outcome === 'missing')
     return out('fail', 'not installed (podman not found)', hints.podman(host, suggestConf));
   if (r.outcome !== 'ok') {
@@ -263,14 +242,7 @@ export const dockerCheck: Check = async (deps) => {
     hostKind(deps),
     deps.tool('docker', ['info', '--format', '{{.ServerVersion}}'], 10_000),
   ]);
-  const out = (status: CheckResult['status'], detail: string, hint?: string): CheckResult => ({
-    id: 'docker',
-    title,
-    status,
-    detail,
-    hint,
-    blocking: false,
-  });
+  const out = resultFor('docker', title);
   if (r.outcome === 'missing')
     return out('fail', 'not installed (docker not found)', hints.docker(host));
   const server = r.stdout.trim();

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { CONTAINER_PROVIDERS, VM_PROVIDERS, type LabConfigInput } from '../../config/schema.js';
 import { DISK_NEEDED_MB, hints } from '../hints.js';
-import type { Check, DoctorDeps } from '../types.js';
+import { resultFor, type Check, type DoctorDeps } from '../types.js';
 
 const isVm = (p: string) => (VM_PROVIDERS as readonly string[]).includes(p);
 const isContainer = (p: string) => (CONTAINER_PROVIDERS as readonly string[]).includes(p);
@@ -21,75 +21,41 @@ export function smallProfileMemoryMb(config: LabConfigInput): number | null {
 const gb = (mb: number) => `${(mb / 1024).toFixed(1)} GB`;
 
 export const configCheck: Check = async (deps) => {
+  const out = resultFor('config', 'lab config', true);
   const state = deps.config;
   if (!state.ok) {
     const details = state.error.details.slice(0, 3).join('; ');
     const more = state.error.details.length > 3 ? ` (+${state.error.details.length - 3} more)` : '';
-    return {
-      id: 'config',
-      title: 'lab config',
-      status: 'fail',
-      detail: `${state.error.message}${details ? `: ${details}${more}` : ''}`,
-      hint: state.error.hint ?? 'fix it, then run `lab config validate`',
-      blocking: true,
-    };
+    const detail = `${state.error.message}${details ? `: ${details}${more}` : ''}`;
+    return out('fail', detail, state.error.hint ?? 'fix it, then run `lab config validate`');
   }
   const c = state.config;
   const files = state.sources.map((s) => path.relative(deps.repoRoot, s) || s).join(' + ');
-  return {
-    id: 'config',
-    title: 'lab config',
-    status: 'ok',
-    detail: `${files}: provider ${c.provider}, profile ${c.profile}, ${c.nodes.length} nodes`,
-    blocking: true,
-  };
+  return out(
+    'ok',
+    `${files}: provider ${c.provider}, profile ${c.profile}, ${c.nodes.length} nodes`,
+  );
 };
 
 export const memoryCheck: Check = async (deps) => {
-  const title = 'free memory';
-  if (!deps.config.ok)
-    return {
-      id: 'memory',
-      title,
-      status: 'skip',
-      detail: 'needs a valid lab config',
-      blocking: false,
-    };
+  const out = resultFor('memory', 'free memory');
+  if (!deps.config.ok) return out('skip', 'needs a valid lab config');
   const config = deps.config.config;
+  if (config.provider === 'existing') {
+    return out('skip', 'provider existing: the nodes run on your own hosts');
+  }
   const need = totalMemoryMb(config);
   const available = await deps.availableMemoryMb();
   const detail = `${gb(available)} available, the ${config.profile} profile's nodes need ${gb(need)}`;
-  if (config.provider === 'existing') {
-    return {
-      id: 'memory',
-      title,
-      status: 'skip',
-      detail: 'provider existing: the nodes run on your own hosts',
-      blocking: false,
-    };
-  }
-  if (available >= need)
-    return { id: 'memory', title, status: 'ok', detail, blocking: isVm(config.provider) };
+  if (available >= need) return out('ok', detail, undefined, isVm(config.provider));
   const hint = hints.memory(smallProfileMemoryMb(config));
-  // macOS counts cached files as used, so os.freemem() understates what VMs can get: warn only.
-  if (isContainer(config.provider) || deps.platform === 'darwin') {
-    return {
-      id: 'memory',
-      title,
-      status: 'warn',
-      detail: `${detail}${isContainer(config.provider) ? ' (containers share memory: it may still fit)' : ' (macOS figure is a lower bound)'}`,
-      hint,
-      blocking: false,
-    };
+  if (isContainer(config.provider)) {
+    return out('warn', `${detail} (containers share memory: it may still fit)`, hint);
   }
-  return {
-    id: 'memory',
-    title,
-    status: 'fail',
-    detail: `${detail}: VMs would not start`,
-    hint,
-    blocking: true,
-  };
+  // macOS counts cached files as used, so os.freemem() understates what VMs can get: warn only.
+  if (deps.platform === 'darwin')
+    return out('warn', `${detail} (macOS figure is a lower bound)`, hint);
+  return out('fail', `${detail}: VMs would not start`, hint, true);
 };
 
 /** Where the provider keeps the nodes' disks, and how much that takes (README "Prerequisites"). */
@@ -133,16 +99,10 @@ async function freeSpace(
 }
 
 export const diskCheck: Check = async (deps) => {
-  const title = 'free disk';
+  const out = resultFor('disk', 'free disk', true);
   const provider = deps.config.ok ? deps.config.config.provider : 'virtualbox';
   if (provider === 'existing') {
-    return {
-      id: 'disk',
-      title,
-      status: 'skip',
-      detail: 'provider existing: the nodes run on your own hosts',
-      blocking: false,
-    };
+    return out('skip', 'provider existing: the nodes run on your own hosts', undefined, false);
   }
   const places = [
     { label: 'repository and caches', dir: deps.repoRoot, needMb: DISK_NEEDED_MB.repository },
@@ -162,35 +122,27 @@ export const diskCheck: Check = async (deps) => {
     if (fs) {
       fs.labels.push(m.label);
       fs.needMb += m.needMb;
-    } else
+    } else {
       byDevice.set(m.free.device, {
         labels: [m.label],
         dir: m.free.dir,
         freeMb: m.free.mb,
         needMb: m.needMb,
       });
+    }
   }
   if (byDevice.size === 0) {
-    return {
-      id: 'disk',
-      title,
-      status: 'warn',
-      detail: `cannot measure free space in ${deps.repoRoot}`,
-      blocking: false,
-    };
+    return out('warn', `cannot measure free space in ${deps.repoRoot}`, undefined, false);
   }
   const filesystems = [...byDevice.values()];
   const detail = filesystems
     .map((f) => `${gb(f.freeMb)} free for ${f.labels.join(' + ')} (needs ${gb(f.needMb)})`)
     .join('; ');
   const short = filesystems.filter((f) => f.freeMb < f.needMb);
-  if (short.length === 0) return { id: 'disk', title, status: 'ok', detail, blocking: true };
-  return {
-    id: 'disk',
-    title,
-    status: 'fail',
-    detail: `${detail}: not enough on the file system of ${short.map((f) => f.dir).join(', ')}`,
-    hint: hints.disk(Math.max(...short.map((f) => f.needMb - f.freeMb))),
-    blocking: true,
-  };
+  if (short.length === 0) return out('ok', detail);
+  return out(
+    'fail',
+    `${detail}: not enough on the file system of ${short.map((f) => f.dir).join(', ')}`,
+    hints.disk(Math.max(...short.map((f) => f.needMb - f.freeMb))),
+  );
 };
