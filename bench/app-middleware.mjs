@@ -8,6 +8,7 @@
 // Needs the build (`npm run build`). Usage: node bench/app-middleware.mjs [--duration 3] [--rounds 6] [--connections 50]
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -19,11 +20,18 @@ if (process.argv[2] === '--serve') {
   const kit = await import(path.join(root, 'app/shared/dist/index.js'));
   const { createCatalogApp } = await import(path.join(root, 'app/catalog/dist/app.js'));
   const { catalogConfigSchema } = await import(path.join(root, 'app/catalog/dist/config.js'));
-  const config = kit.loadConfig('catalog', catalogConfigSchema, { MONGODB_URI: 'mongodb://127.0.0.1:1/bench' });
+  const config = kit.loadConfig('catalog', catalogConfigSchema, {
+    MONGODB_URI: 'mongodb://127.0.0.1:1/bench',
+  });
   const app = createCatalogApp({
     config,
     build: kit.buildInfo('catalog', config),
-    logger: kit.createLogger({ service: 'catalog', version: config.APP_VERSION, level: 'info', sink: kit.discardSink }),
+    logger: kit.createLogger({
+      service: 'catalog',
+      version: config.APP_VERSION,
+      level: 'info',
+      sink: kit.discardSink,
+    }),
     metrics: kit.createMetrics(),
     readiness: new kit.Lifecycle(() => true),
     instrument,
@@ -43,10 +51,14 @@ if (process.argv[2] === '--serve') {
   const { default: autocannon } = await import('autocannon');
 
   const start = async (variant) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     const [msg] = await Promise.race([
       once(child, 'message'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`${variant} server did not start in 30 s`)), 30_000)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`${variant} server did not start in 30 s`)), 30_000),
+      ),
     ]);
     return { child, url: `http://127.0.0.1:${msg.port}/healthz` };
   };
@@ -57,7 +69,9 @@ if (process.argv[2] === '--serve') {
   };
   const load = (url, seconds) =>
     new Promise((resolve, reject) =>
-      autocannon({ url, connections, duration: seconds }, (err, result) => (err ? reject(err) : resolve(result))),
+      autocannon({ url, connections, duration: seconds }, (err, result) =>
+        err ? reject(err) : resolve(result),
+      ),
     );
 
   const servers = { bare: await start('bare'), instrumented: await start('instrumented') };
@@ -73,7 +87,8 @@ if (process.argv[2] === '--serve') {
         const r = await load(servers[variant].url, duration);
         cpu[variant].micros += (await cpuMicros(servers[variant].child)) - before;
         cpu[variant].requests += r.requests.total;
-        if (r.non2xx || r.errors) throw new Error(`${variant}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        if (r.non2xx || r.errors)
+          throw new Error(`${variant}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         totals[variant].push(r.requests.average);
       }
     }
@@ -87,10 +102,20 @@ if (process.argv[2] === '--serve') {
   const bare = median(totals.bare);
   const instrumented = median(totals.instrumented);
   const ratio = instrumented / bare;
-  console.log(`GET /healthz, ${connections} connections, ${rounds} x ${duration} s per variant (alternating; medians)`);
-  console.log(`  without metrics+logging: ${bare.toFixed(0)} req/s   (rounds: ${totals.bare.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`  with metrics+logging:    ${instrumented.toFixed(0)} req/s   (rounds: ${totals.instrumented.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(
+    `GET /healthz, ${connections} connections, ${rounds} x ${duration} s per variant (alternating; medians)`,
+  );
+  console.log(
+    `  without metrics+logging: ${bare.toFixed(0)} req/s   (rounds: ${totals.bare.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+  console.log(
+    `  with metrics+logging:    ${instrumented.toFixed(0)} req/s   (rounds: ${totals.instrumented.map((x) => x.toFixed(0)).join(', ')})`,
+  );
   const perRequest = (v) => cpu[v].micros / cpu[v].requests;
-  console.log(`  server CPU per request:  ${perRequest('bare').toFixed(1)} us without, ${perRequest('instrumented').toFixed(1)} us with (+${(perRequest('instrumented') - perRequest('bare')).toFixed(1)} us, ${((perRequest('instrumented') / perRequest('bare') - 1) * 100).toFixed(1)}% more CPU)`);
-  console.log(`  ratio with/without: ${ratio.toFixed(3)}  (cost ${((1 - ratio) * 100).toFixed(1)}%; target <= 10%: ${ratio >= 0.9 ? 'met' : 'NOT met'})`);
+  console.log(
+    `  server CPU per request:  ${perRequest('bare').toFixed(1)} us without, ${perRequest('instrumented').toFixed(1)} us with (+${(perRequest('instrumented') - perRequest('bare')).toFixed(1)} us, ${((perRequest('instrumented') / perRequest('bare') - 1) * 100).toFixed(1)}% more CPU)`,
+  );
+  console.log(
+    `  ratio with/without: ${ratio.toFixed(3)}  (cost ${((1 - ratio) * 100).toFixed(1)}%; target <= 10%: ${ratio >= 0.9 ? 'met' : 'NOT met'})`,
+  );
 }

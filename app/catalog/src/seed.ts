@@ -17,7 +17,12 @@ export async function seedProducts(count = 1000) {
     })),
     { ordered: false, timestamps: false },
   );
-  return { products: count, inserted: result.upsertedCount, modified: result.modifiedCount, unchanged: result.matchedCount - result.modifiedCount };
+  return {
+    products: count,
+    inserted: result.upsertedCount,
+    modified: result.modifiedCount,
+    unchanged: result.matchedCount - result.modifiedCount,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,4 +3,8 @@ import { runService } from '@cicd-lab/service-kit';
 import { createCatalogApp, SERVICE } from './app.js';
 import { catalogConfigSchema } from './config.js';
 
-await runService({ service: SERVICE, schema: catalogConfigSchema, createApp: (ctx) => createCatalogApp(ctx) });
+await runService({
+  service: SERVICE,
+  schema: catalogConfigSchema,
+  createApp: (ctx) => createCatalogApp(ctx),
+});

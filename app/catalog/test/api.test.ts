@@ -7,7 +7,12 @@ import { catalogConfigSchema } from '../src/config.js';
 import { testContext } from '../../shared/test/support.js';
 
 function catalog(env: Record<string, string> = {}, dbConnected = () => false) {
-  const t = testContext('catalog', catalogConfigSchema, { APP_VERSION: '1.2.3', GIT_SHA: 'abc123', ...env }, dbConnected);
+  const t = testContext(
+    'catalog',
+    catalogConfigSchema,
+    { APP_VERSION: '1.2.3', GIT_SHA: 'abc123', ...env },
+    dbConnected,
+  );
   return { ...t, app: createCatalogApp(t.ctx) };
 }
 
@@ -54,7 +59,11 @@ describe('catalog API without a database', () => {
     ];
     for (const [body, field] of bad) {
       const res = await request(app).post('/api/products').send(body);
-      expect({ body, status: res.status, field: res.body.error.field }).toEqual({ body, status: 400, field });
+      expect({ body, status: res.status, field: res.body.error.field }).toEqual({
+        body,
+        status: 400,
+        field,
+      });
     }
     const empty = await request(app).put('/api/products/5eed00000000000000000001').send({});
     expect(empty.status).toBe(400);
@@ -63,7 +72,10 @@ describe('catalog API without a database', () => {
 
   test('malformed JSON is a 400, not a 500', async () => {
     const { app } = catalog();
-    const res = await request(app).post('/api/products').set('Content-Type', 'application/json').send('{"sku":');
+    const res = await request(app)
+      .post('/api/products')
+      .set('Content-Type', 'application/json')
+      .send('{"sku":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
   });
@@ -72,7 +84,10 @@ describe('catalog API without a database', () => {
     const { app } = catalog();
     const res = await request(app).get('/api/nothing-here');
     expect(res.status).toBe(404);
-    expect(res.body.error).toMatchObject({ code: 'not_found', message: 'no route for GET /api/nothing-here' });
+    expect(res.body.error).toMatchObject({
+      code: 'not_found',
+      message: 'no route for GET /api/nothing-here',
+    });
   });
 
   test('a database outage is a quick 503 that leaks no internals', async () => {
@@ -94,8 +109,15 @@ describe('catalog API without a database', () => {
     expect(kept.headers['x-request-id']).toBe('trace-42');
     const hostile = await request(app).get('/healthz').set('X-Request-Id', 'a b\tc"<script>');
     expect(hostile.headers['x-request-id']).not.toContain('script');
-    const ids = sink.records().filter((r) => r.msg === 'request').map((r) => r.requestId);
-    expect(ids).toEqual([generated.headers['x-request-id'], 'trace-42', hostile.headers['x-request-id']]);
+    const ids = sink
+      .records()
+      .filter((r) => r.msg === 'request')
+      .map((r) => r.requestId);
+    expect(ids).toEqual([
+      generated.headers['x-request-id'],
+      'trace-42',
+      hostile.headers['x-request-id'],
+    ]);
   });
 
   test('one JSON log line per request, with route template, status and duration', async () => {
@@ -103,7 +125,13 @@ describe('catalog API without a database', () => {
     await request(app).get('/api/products/sku/bad');
     const lines = sink.records().filter((r) => r.msg === 'request');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ service: 'catalog', method: 'GET', path: '/api/products/sku/bad', route: '/api/products/sku/:sku', status: 400 });
+    expect(lines[0]).toMatchObject({
+      service: 'catalog',
+      method: 'GET',
+      path: '/api/products/sku/bad',
+      route: '/api/products/sku/:sku',
+      status: 400,
+    });
     expect(typeof lines[0]!.durationMs).toBe('number');
   });
 
@@ -117,7 +145,10 @@ describe('catalog API without a database', () => {
     connected = true;
     expect((await request(app).get('/readyz')).status).toBe(200);
     lifecycle.shuttingDown = true;
-    expect((await request(app).get('/readyz')).body).toEqual({ status: 'not ready', reason: 'shutting down' });
+    expect((await request(app).get('/readyz')).body).toEqual({
+      status: 'not ready',
+      reason: 'shutting down',
+    });
     expect((await request(app).get('/healthz')).status).toBe(200);
     expect((await request(app).get('/version')).body).toEqual({
       service: 'catalog',
@@ -136,16 +167,31 @@ describe('catalog metrics', () => {
     await request(app).get('/api/products/sku/SKU-12');
     await request(app).get('/api/products?limit=0');
     const text = (await request(app).get('/metrics')).text;
-    const routes = new Set([...text.matchAll(/http_requests_total\{[^}]*route="([^"]*)"/g)].map((m) => m[1]));
-    expect([...routes].sort()).toEqual(['/api/products', '/api/products/:id', '/api/products/sku/:sku', 'unmatched']);
+    const routes = new Set(
+      [...text.matchAll(/http_requests_total\{[^}]*route="([^"]*)"/g)].map((m) => m[1]),
+    );
+    expect([...routes].sort()).toEqual([
+      '/api/products',
+      '/api/products/:id',
+      '/api/products/sku/:sku',
+      'unmatched',
+    ]);
     expect(text).toContain(
       'http_requests_total{service="catalog",version="1.2.3",method="GET",route="/api/products/:id",status="400"} 5',
     );
-    expect(text).toContain('http_requests_total{service="catalog",version="1.2.3",method="GET",route="unmatched",status="404"} 5');
+    expect(text).toContain(
+      'http_requests_total{service="catalog",version="1.2.3",method="GET",route="unmatched",status="404"} 5',
+    );
     expect(text).not.toMatch(/bad-id|random\/path/);
     // Buckets resolve a p95 anywhere from 5 ms to 2 s.
-    const buckets = [...text.matchAll(/http_request_duration_seconds_bucket\{le="([^"]+)"[^}]*route="\/api\/products\/:id"/g)].map((m) => m[1]);
-    expect(buckets).toEqual(expect.arrayContaining(['0.005', '0.01', '0.05', '0.1', '0.5', '1', '2']));
+    const buckets = [
+      ...text.matchAll(
+        /http_request_duration_seconds_bucket\{le="([^"]+)"[^}]*route="\/api\/products\/:id"/g,
+      ),
+    ].map((m) => m[1]);
+    expect(buckets).toEqual(
+      expect.arrayContaining(['0.005', '0.01', '0.05', '0.1', '0.5', '1', '2']),
+    );
   });
 
   test('exposition includes prom-client default metrics when enabled', async () => {

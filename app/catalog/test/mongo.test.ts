@@ -31,7 +31,12 @@ describeWithTools(['mongod'], 'catalog against a real MongoDB', () => {
   }, 60_000);
 
   const app = (mode: 'text' | 'regex' = 'text') => {
-    const t = testContext('catalog', catalogConfigSchema, { CATALOG_SEARCH_MODE: mode }, () => mongoose.connection.readyState === 1);
+    const t = testContext(
+      'catalog',
+      catalogConfigSchema,
+      { CATALOG_SEARCH_MODE: mode },
+      () => mongoose.connection.readyState === 1,
+    );
     return createCatalogApp(t.ctx);
   };
 
@@ -52,7 +57,13 @@ describeWithTools(['mongod'], 'catalog against a real MongoDB', () => {
     const p2 = await request(app()).get('/api/products?page=2&limit=5');
     expect(p1.status).toBe(200);
     expect(p1.body).toMatchObject({ page: 1, limit: 5, total: SEEDED });
-    expect(p1.body.items.map((p: { sku: string }) => p.sku)).toEqual(['SKU-000001', 'SKU-000002', 'SKU-000003', 'SKU-000004', 'SKU-000005']);
+    expect(p1.body.items.map((p: { sku: string }) => p.sku)).toEqual([
+      'SKU-000001',
+      'SKU-000002',
+      'SKU-000003',
+      'SKU-000004',
+      'SKU-000005',
+    ]);
     expect(p2.body.items[0].sku).toBe('SKU-000006');
     const last = await request(app()).get(`/api/products?page=${SEEDED / 5 + 1}&limit=5`);
     expect(last.body.items).toEqual([]);
@@ -74,7 +85,10 @@ describeWithTools(['mongod'], 'catalog against a real MongoDB', () => {
     }
     const examined = async (mode: 'text' | 'regex') => {
       const { filter, sort, projection } = new ProductService(mode).query({ q: 'kettle' });
-      const plan = (await ProductModel.find(filter, projection).sort(sort).limit(20).explain('executionStats')) as unknown as {
+      const plan = (await ProductModel.find(filter, projection)
+        .sort(sort)
+        .limit(20)
+        .explain('executionStats')) as unknown as {
         executionStats: { totalDocsExamined: number };
       };
       return plan.executionStats.totalDocsExamined;
@@ -85,15 +99,25 @@ describeWithTools(['mongod'], 'catalog against a real MongoDB', () => {
 
   test('create, read by id and SKU, update, delete; 404s and 409s', async () => {
     const a = app();
-    const body = { sku: 'SKU-900001', name: 'Test Lantern', category: 'lighting', price: 24.5, stock: 7 };
+    const body = {
+      sku: 'SKU-900001',
+      name: 'Test Lantern',
+      category: 'lighting',
+      price: 24.5,
+      stock: 7,
+    };
     const created = await request(a).post('/api/products').send(body);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ ...body, description: '', tags: [] });
     expect(created.headers.location).toBe(`/api/products/${created.body.id}`);
     expect((await request(a).post('/api/products').send(body)).status).toBe(409);
-    expect((await request(a).get(`/api/products/${created.body.id}`)).body.name).toBe('Test Lantern');
+    expect((await request(a).get(`/api/products/${created.body.id}`)).body.name).toBe(
+      'Test Lantern',
+    );
     expect((await request(a).get('/api/products/sku/SKU-900001')).body.id).toBe(created.body.id);
-    const updated = await request(a).put(`/api/products/${created.body.id}`).send({ price: 19.99, stock: 3 });
+    const updated = await request(a)
+      .put(`/api/products/${created.body.id}`)
+      .send({ price: 19.99, stock: 3 });
     expect(updated.body).toMatchObject({ price: 19.99, stock: 3, name: 'Test Lantern' });
     expect((await request(a).delete(`/api/products/${created.body.id}`)).status).toBe(204);
     expect((await request(a).get(`/api/products/${created.body.id}`)).status).toBe(404);

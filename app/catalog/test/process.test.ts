@@ -11,7 +11,11 @@ afterEach(() => {
   for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
 });
 
-function get(port: number, path: string, agent?: http.Agent): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  path: string,
+  agent?: http.Agent,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, (res) => {
       let body = '';
@@ -32,13 +36,20 @@ async function startCatalog(env: Record<string, string> = {}) {
     ...env,
   });
   running.push(p);
-  await waitFor('catalog /healthz', async () => (await get(port, '/healthz')).status === 200, { timeoutMs: 10_000, intervalMs: 100 });
+  await waitFor('catalog /healthz', async () => (await get(port, '/healthz')).status === 200, {
+    timeoutMs: 10_000,
+    intervalMs: 100,
+  });
   return { port, p };
 }
 
 describe('catalog process', () => {
   test('a bad config value stops the boot with a clear message and exit 1', async () => {
-    const p = spawnNode(builtEntry('catalog'), { PORT: 'eighty', MONGODB_URI: 'postgres://x', CATALOG_SEARCH_MODE: 'fuzzy' });
+    const p = spawnNode(builtEntry('catalog'), {
+      PORT: 'eighty',
+      MONGODB_URI: 'postgres://x',
+      CATALOG_SEARCH_MODE: 'fuzzy',
+    });
     running.push(p);
     const { code } = await p.exited;
     expect(code).toBe(1);
@@ -58,7 +69,11 @@ describe('catalog process', () => {
 
   test('FAULT_CRASH_AT_START makes it exit 1 before listening', async () => {
     const port = await freePort();
-    const p = spawnNode(builtEntry('catalog'), { MONGODB_URI: 'mongodb://127.0.0.1:1/x', FAULT_CRASH_AT_START: 'true', PORT: String(port) });
+    const p = spawnNode(builtEntry('catalog'), {
+      MONGODB_URI: 'mongodb://127.0.0.1:1/x',
+      FAULT_CRASH_AT_START: 'true',
+      PORT: String(port),
+    });
     running.push(p);
     expect((await p.exited).code).toBe(1);
     expect(p.stdout()).toContain('crashing at start on purpose');
@@ -68,7 +83,10 @@ describe('catalog process', () => {
 
   test('SIGTERM: the in-flight request completes, then the process exits 0', async () => {
     // The fault makes GET /api/products/:id take 1 s: a request still in flight at SIGTERM.
-    const { port, p } = await startCatalog({ FAULT_LATENCY_MS: '1000', FAULT_ROUTES: 'GET /api/products/:id' });
+    const { port, p } = await startCatalog({
+      FAULT_LATENCY_MS: '1000',
+      FAULT_ROUTES: 'GET /api/products/:id',
+    });
     const inFlight = get(port, '/api/products/not-an-id');
     await new Promise((r) => setTimeout(r, 300));
     const signalled = Date.now();
@@ -80,7 +98,11 @@ describe('catalog process', () => {
     expect(JSON.parse(response.body).error.field).toBe('params.id');
     expect(code).toBe(0);
     expect(stopMs).toBeLessThan(2_000);
-    const logs = p.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logs = p
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logs.find((l) => l.msg === 'stopped')).toMatchObject({ how: 'drained' });
     // The request finished after shutdown began and was still logged.
     const order = logs.map((l) => l.msg);

@@ -5,7 +5,13 @@ import { runSeed, sampleProducts } from '@cicd-lab/service-kit';
 import mongoose from 'mongoose';
 import { OrderModel } from './models/order.js';
 
-const CUSTOMERS = ['ada@example.com', 'grace@example.com', 'linus@example.com', 'margaret@example.com', 'ken@example.com'];
+const CUSTOMERS = [
+  'ada@example.com',
+  'grace@example.com',
+  'linus@example.com',
+  'margaret@example.com',
+  'ken@example.com',
+];
 
 export function sampleOrders() {
   const products = sampleProducts(50);
@@ -13,7 +19,13 @@ export function sampleOrders() {
     const picked = [products[i * 3], products[i * 3 + 7]].filter((p) => p !== undefined);
     const lines = picked.map((p, j) => {
       const quantity = ((i + j) % 3) + 1;
-      return { sku: p.sku, name: p.name, unitPrice: p.price, quantity, lineTotal: Math.round(p.price * 100 * quantity) / 100 };
+      return {
+        sku: p.sku,
+        name: p.name,
+        unitPrice: p.price,
+        quantity,
+        lineTotal: Math.round(p.price * 100 * quantity) / 100,
+      };
     });
     const total = lines.reduce((s, l) => s + Math.round(l.lineTotal * 100), 0) / 100;
     const at = new Date(Date.UTC(2025, 0, 10 + i, 9, 30));
@@ -34,10 +46,17 @@ export async function seedOrders() {
   await OrderModel.createIndexes();
   const orders = sampleOrders();
   const result = await OrderModel.bulkWrite(
-    orders.map(({ _id, ...order }) => ({ updateOne: { filter: { _id }, update: { $setOnInsert: order }, upsert: true } })),
+    orders.map(({ _id, ...order }) => ({
+      updateOne: { filter: { _id }, update: { $setOnInsert: order }, upsert: true },
+    })),
     { ordered: false, timestamps: false },
   );
-  return { orders: orders.length, inserted: result.upsertedCount, modified: result.modifiedCount, unchanged: result.matchedCount - result.modifiedCount };
+  return {
+    orders: orders.length,
+    inserted: result.upsertedCount,
+    modified: result.modifiedCount,
+    unchanged: result.matchedCount - result.modifiedCount,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,4 +3,8 @@ import { runService } from '@cicd-lab/service-kit';
 import { createOrdersApp, SERVICE } from './app.js';
 import { ordersConfigSchema } from './config.js';
 
-await runService({ service: SERVICE, schema: ordersConfigSchema, createApp: (ctx) => createOrdersApp(ctx) });
+await runService({
+  service: SERVICE,
+  schema: ordersConfigSchema,
+  createApp: (ctx) => createOrdersApp(ctx),
+});

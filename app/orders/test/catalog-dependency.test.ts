@@ -29,9 +29,16 @@ class StandInCatalog {
       res.on('close', () => clearTimeout(t));
       return;
     }
-    if (this.mode === 'error' || (this.mode === 'flaky' && this.hits === 1)) return reply(500, { error: { code: 'internal' } });
+    if (this.mode === 'error' || (this.mode === 'flaky' && this.hits === 1))
+      return reply(500, { error: { code: 'internal' } });
     if (!sku || sku === 'SKU-999999') return reply(404, { error: { code: 'not_found' } });
-    reply(200, { id: 'x', sku, name: `Product ${sku}`, price: 12.5, stock: sku === 'SKU-000002' ? 1 : 100 });
+    reply(200, {
+      id: 'x',
+      sku,
+      name: `Product ${sku}`,
+      price: 12.5,
+      stock: sku === 'SKU-000002' ? 1 : 100,
+    });
   });
   url = '';
   async start() {
@@ -64,16 +71,34 @@ function orders(env: Record<string, string> = {}) {
   return { ...t, app: createOrdersApp(t.ctx) };
 }
 
-const order = (lines: { sku: string; quantity: number }[]) => ({ customer: 'ada@example.com', lines });
+const order = (lines: { sku: string; quantity: number }[]) => ({
+  customer: 'ada@example.com',
+  lines,
+});
 
 describe('orders request validation', () => {
   test.each([
     [{ customer: 'not-an-email', lines: [{ sku: 'SKU-000001', quantity: 1 }] }, 'body.customer'],
     [{ customer: 'ada@example.com', lines: [] }, 'body.lines'],
     [{ customer: 'ada@example.com', lines: [{ sku: 'SKU-1', quantity: 1 }] }, 'body.lines[0].sku'],
-    [{ customer: 'ada@example.com', lines: [{ sku: 'SKU-000001', quantity: 0 }] }, 'body.lines[0].quantity'],
-    [{ customer: 'ada@example.com', lines: [{ sku: 'SKU-000001', quantity: 1 }, { sku: 'SKU-000001', quantity: 2 }] }, 'body.lines[1].sku'],
-    [{ customer: 'ada@example.com', lines: [{ sku: 'SKU-000001', quantity: 1, price: 0.01 }] }, 'body.lines[0]'],
+    [
+      { customer: 'ada@example.com', lines: [{ sku: 'SKU-000001', quantity: 0 }] },
+      'body.lines[0].quantity',
+    ],
+    [
+      {
+        customer: 'ada@example.com',
+        lines: [
+          { sku: 'SKU-000001', quantity: 1 },
+          { sku: 'SKU-000001', quantity: 2 },
+        ],
+      },
+      'body.lines[1].sku',
+    ],
+    [
+      { customer: 'ada@example.com', lines: [{ sku: 'SKU-000001', quantity: 1, price: 0.01 }] },
+      'body.lines[0]',
+    ],
   ])('%j → 400 naming %s', async (body, field) => {
     const { app } = orders();
     const res = await request(app).post('/api/orders').send(body);
@@ -84,7 +109,9 @@ describe('orders request validation', () => {
 
   test('list pagination bounds and id format', async () => {
     const { app } = orders();
-    expect((await request(app).get('/api/orders?limit=500')).body.error.message).toBe('query.limit: must be at most 100');
+    expect((await request(app).get('/api/orders?limit=500')).body.error.message).toBe(
+      'query.limit: must be at most 100',
+    );
     expect((await request(app).get('/api/orders?page=0')).body.error.field).toBe('query.page');
     expect((await request(app).get('/api/orders/42')).body.error.field).toBe('params.id');
   });
@@ -95,7 +122,9 @@ describe('orders when the catalog misbehaves', () => {
     const port = await freePort();
     const { app } = orders({ CATALOG_URL: `http://127.0.0.1:${port}` });
     const started = Date.now();
-    const res = await request(app).post('/api/orders').send(order([{ sku: 'SKU-000001', quantity: 1 }]));
+    const res = await request(app)
+      .post('/api/orders')
+      .send(order([{ sku: 'SKU-000001', quantity: 1 }]));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({
@@ -109,7 +138,9 @@ describe('orders when the catalog misbehaves', () => {
     catalog.mode = 'slow';
     const { app } = orders();
     const started = Date.now();
-    const res = await request(app).post('/api/orders').send(order([{ sku: 'SKU-000001', quantity: 1 }]));
+    const res = await request(app)
+      .post('/api/orders')
+      .send(order([{ sku: 'SKU-000001', quantity: 1 }]));
     const elapsed = Date.now() - started;
     expect(res.status).toBe(503);
     expect(res.body.error.reason).toBe('catalog timed out');
@@ -122,7 +153,9 @@ describe('orders when the catalog misbehaves', () => {
   test('catalog failing with 5xx: retried exactly CATALOG_RETRIES times', async () => {
     catalog.mode = 'error';
     const { app } = orders({ CATALOG_RETRIES: '1' });
-    const res = await request(app).post('/api/orders').send(order([{ sku: 'SKU-000001', quantity: 1 }]));
+    const res = await request(app)
+      .post('/api/orders')
+      .send(order([{ sku: 'SKU-000001', quantity: 1 }]));
     expect(res.status).toBe(503);
     expect(res.body.error.reason).toBe('catalog answered 500');
     expect(catalog.hits).toBe(2);
@@ -137,7 +170,10 @@ describe('orders when the catalog misbehaves', () => {
       .send(order([{ sku: 'SKU-000002', quantity: 5 }]));
     // The second attempt succeeds; the stock check then rejects the order (no DB involved).
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'insufficient_stock', field: 'body.lines[0].quantity' });
+    expect(res.body.error).toMatchObject({
+      code: 'insufficient_stock',
+      field: 'body.lines[0].quantity',
+    });
     expect(catalog.hits).toBe(2);
     expect(catalog.requestIds).toEqual(['order-trace-1', 'order-trace-1']);
   });
@@ -146,7 +182,12 @@ describe('orders when the catalog misbehaves', () => {
     const { app } = orders();
     const res = await request(app)
       .post('/api/orders')
-      .send(order([{ sku: 'SKU-000001', quantity: 1 }, { sku: 'SKU-999999', quantity: 1 }]));
+      .send(
+        order([
+          { sku: 'SKU-000001', quantity: 1 },
+          { sku: 'SKU-999999', quantity: 1 },
+        ]),
+      );
     expect(res.status).toBe(422);
     expect(res.body.error).toMatchObject({ code: 'unknown_product', field: 'body.lines[1].sku' });
     expect(catalog.hits).toBe(2);
@@ -155,7 +196,9 @@ describe('orders when the catalog misbehaves', () => {
   test('catalog fine but database down: 503 database_unavailable, not a hang', async () => {
     const { app } = orders();
     const started = Date.now();
-    const res = await request(app).post('/api/orders').send(order([{ sku: 'SKU-000001', quantity: 2 }]));
+    const res = await request(app)
+      .post('/api/orders')
+      .send(order([{ sku: 'SKU-000001', quantity: 2 }]));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('database_unavailable');
@@ -165,13 +208,17 @@ describe('orders when the catalog misbehaves', () => {
     const { app } = orders();
     await request(app).get('/api/orders/5eed00000000000000000001');
     const text = (await request(app).get('/metrics')).text;
-    expect(text).toMatch(/http_requests_total\{service="orders",version="0\.0\.0-dev",method="GET",route="\/api\/orders\/:id",status="503"\} 1/);
+    expect(text).toMatch(
+      /http_requests_total\{service="orders",version="0\.0\.0-dev",method="GET",route="\/api\/orders\/:id",status="503"\} 1/,
+    );
   });
 });
 
 describe('orders config', () => {
   test('CATALOG_URL is required and must be http(s)', () => {
     expect(() => testContext('orders', ordersConfigSchema, {})).toThrow(/CATALOG_URL: is required/);
-    expect(() => testContext('orders', ordersConfigSchema, { CATALOG_URL: 'ftp://x' })).toThrow(/CATALOG_URL: must be an http\(s\) URL/);
+    expect(() => testContext('orders', ordersConfigSchema, { CATALOG_URL: 'ftp://x' })).toThrow(
+      /CATALOG_URL: must be an http\(s\) URL/,
+    );
   });
 });

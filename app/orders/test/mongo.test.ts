@@ -17,7 +17,9 @@ import { describeWithTools } from '../../../test/support/tools.js';
 describeWithTools(['mongod'], 'orders against a real MongoDB', () => {
   const products = new Map(sampleProducts(20).map((p) => [p.sku, { id: p.sku, ...p }]));
   const catalog = http.createServer((req, res) => {
-    const product = products.get(decodeURIComponent((req.url ?? '').replace('/api/products/sku/', '')));
+    const product = products.get(
+      decodeURIComponent((req.url ?? '').replace('/api/products/sku/', '')),
+    );
     res.writeHead(product ? 200 : 404, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(product ?? { error: { code: 'not_found' } }));
   });
@@ -39,18 +41,30 @@ describeWithTools(['mongod'], 'orders against a real MongoDB', () => {
     await new Promise<void>((r) => catalog.close(() => r()));
   }, 60_000);
 
-  const app = () => createOrdersApp(testContext('orders', ordersConfigSchema, { CATALOG_URL: catalogUrl }).ctx);
+  const app = () =>
+    createOrdersApp(testContext('orders', ordersConfigSchema, { CATALOG_URL: catalogUrl }).ctx);
 
   test('places an order priced by the catalog, then reads it back', async () => {
     const a = products.get('SKU-000001')!;
     const b = products.get('SKU-000002')!;
     const res = await request(app())
       .post('/api/orders')
-      .send({ customer: 'ada@example.com', lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 1 }] });
+      .send({
+        customer: 'ada@example.com',
+        lines: [
+          { sku: a.sku, quantity: 2 },
+          { sku: b.sku, quantity: 1 },
+        ],
+      });
     expect(res.status).toBe(201);
     const expected = Math.round(a.price * 100) * 2 + Math.round(b.price * 100);
     expect(Math.round(res.body.total * 100)).toBe(expected);
-    expect(res.body.lines[0]).toMatchObject({ sku: a.sku, name: a.name, unitPrice: a.price, quantity: 2 });
+    expect(res.body.lines[0]).toMatchObject({
+      sku: a.sku,
+      name: a.name,
+      unitPrice: a.price,
+      quantity: 2,
+    });
     const read = await request(app()).get(`/api/orders/${res.body.id}`);
     expect(read.body).toEqual(res.body);
     const list = await request(app()).get('/api/orders?limit=1');
@@ -61,8 +75,19 @@ describeWithTools(['mongod'], 'orders against a real MongoDB', () => {
   test('seeding orders twice changes nothing', async () => {
     const first = await seedOrders();
     expect(first.inserted).toBe(first.orders);
-    const before = await OrderModel.find({ customer: /@example\.com$/ }).sort({ _id: 1 }).lean();
-    expect(await seedOrders()).toEqual({ orders: first.orders, inserted: 0, modified: 0, unchanged: first.orders });
-    expect(await OrderModel.find({ customer: /@example\.com$/ }).sort({ _id: 1 }).lean()).toEqual(before);
+    const before = await OrderModel.find({ customer: /@example\.com$/ })
+      .sort({ _id: 1 })
+      .lean();
+    expect(await seedOrders()).toEqual({
+      orders: first.orders,
+      inserted: 0,
+      modified: 0,
+      unchanged: first.orders,
+    });
+    expect(
+      await OrderModel.find({ customer: /@example\.com$/ })
+        .sort({ _id: 1 })
+        .lean(),
+    ).toEqual(before);
   });
 });

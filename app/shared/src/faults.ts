@@ -57,7 +57,9 @@ export class FaultInjector {
       on.push(`latency ${s.FAULT_LATENCY_MS}ms + jitter ${s.FAULT_LATENCY_JITTER_MS}ms`);
     if (s.FAULT_ERROR_RATE) on.push(`error rate ${s.FAULT_ERROR_RATE}`);
     if (s.FAULT_MEMORY_LEAK_MB_PER_MIN)
-      on.push(`memory leak ${s.FAULT_MEMORY_LEAK_MB_PER_MIN}MB/min up to ${s.FAULT_MEMORY_LEAK_MAX_MB}MB`);
+      on.push(
+        `memory leak ${s.FAULT_MEMORY_LEAK_MB_PER_MIN}MB/min up to ${s.FAULT_MEMORY_LEAK_MAX_MB}MB`,
+      );
     if (s.FAULT_CPU_BURN_PERCENT) on.push(`cpu burn ${s.FAULT_CPU_BURN_PERCENT}%`);
     return on;
   }

@@ -25,7 +25,12 @@ export function requestId() {
  * Metrics and the access log, observed once per request when the response closes (finished,
  * or abandoned by the client): one listener, one clock read, one label set.
  */
-export function observeRequests(metrics: HttpMetrics, logger: Logger, service: string, version: string) {
+export function observeRequests(
+  metrics: HttpMetrics,
+  logger: Logger,
+  service: string,
+  version: string,
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     res.once('close', () => {
@@ -33,7 +38,13 @@ export function observeRequests(metrics: HttpMetrics, logger: Logger, service: s
       const aborted = !res.writableFinished;
       const route = routeTemplate(res);
       const status = aborted ? 499 : res.statusCode;
-      const labels = { service, version, method: methodLabel(req.method), route, status: String(status) };
+      const labels = {
+        service,
+        version,
+        method: methodLabel(req.method),
+        route,
+        status: String(status),
+      };
       metrics.requests.inc(labels);
       metrics.duration.observe(labels, seconds);
       const fields = {
@@ -59,7 +70,8 @@ export function observeRequests(metrics: HttpMetrics, logger: Logger, service: s
  */
 export function handle(fn: (req: Request, res: Response) => unknown): RequestHandler {
   return async (req, res, next) => {
-    const routePath = typeof req.route?.path === 'string' && req.route.path !== '/' ? req.route.path : '';
+    const routePath =
+      typeof req.route?.path === 'string' && req.route.path !== '/' ? req.route.path : '';
     const template = `${req.baseUrl}${routePath}` || '/';
     res.locals.routeTemplate = template;
     try {
@@ -100,13 +112,23 @@ export function errorHandler(logger: Logger) {
     } else if (parserError?.type === 'entity.too.large') {
       status = 413;
       body = { code: 'payload_too_large', message: 'body: is too large' };
-    } else if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    } else if (
+      typeof parserError?.status === 'number' &&
+      parserError.status >= 400 &&
+      parserError.status < 500
+    ) {
       status = parserError.status;
       body = { code: 'bad_request', message: 'the request could not be read' };
     }
     if (status >= 500 && !(err instanceof HttpError)) {
       const e = err instanceof Error ? err : new Error(String(err));
-      logger.error('unhandled error', { requestId, method: req.method, path: req.path, error: e.message, stack: e.stack });
+      logger.error('unhandled error', {
+        requestId,
+        method: req.method,
+        path: req.path,
+        error: e.message,
+        stack: e.stack,
+      });
     }
     if (res.headersSent) {
       res.destroy();

@@ -21,11 +21,20 @@ export interface LoggerOptions {
   sink?: LogSink;
 }
 
-export function createLogger({ service, version, level = 'info', sink = process.stdout }: LoggerOptions): Logger {
+export function createLogger({
+  service,
+  version,
+  level = 'info',
+  sink = process.stdout,
+}: LoggerOptions): Logger {
   const threshold = RANK[level];
   // The fixed part of every line is serialised once; per line only the time, message and fields.
   const fixed = `,"service":${JSON.stringify(service)},"version":${JSON.stringify(version)}`;
-  const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+  const emit = (
+    lvl: Exclude<LogLevel, 'silent'>,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => {
     if (RANK[lvl] < threshold) return;
     const rest = fields ? JSON.stringify(fields) : '{}';
     sink.write(

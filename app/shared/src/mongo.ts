@@ -21,7 +21,12 @@ export function redactUri(uri: string): string {
  */
 export async function connectMongo(
   uri: string,
-  { attempts, logger, signal, retryDelayMs = 2_000 }: { attempts: number; logger: Logger; signal?: AbortSignal; retryDelayMs?: number },
+  {
+    attempts,
+    logger,
+    signal,
+    retryDelayMs = 2_000,
+  }: { attempts: number; logger: Logger; signal?: AbortSignal; retryDelayMs?: number },
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (signal?.aborted) return false;
@@ -36,7 +41,8 @@ export async function connectMongo(
         attempts,
         error: err instanceof Error ? err.message : String(err),
       });
-      if (attempt === attempts) throw new Error(`could not connect to MongoDB after ${attempts} attempts`);
+      if (attempt === attempts)
+        throw new Error(`could not connect to MongoDB after ${attempts} attempts`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, retryDelayMs);
         signal?.addEventListener('abort', () => {
@@ -67,9 +73,13 @@ export function asDatabaseUnavailable(err: unknown): unknown {
   const e = err as { name?: string; message?: string };
   if (
     CONNECTION_ERRORS.has(e?.name ?? '') ||
-    (e?.name === 'MongooseError' && /before initial connection|bufferCommands|not connected/i.test(e.message ?? ''))
+    (e?.name === 'MongooseError' &&
+      /before initial connection|bufferCommands|not connected/i.test(e.message ?? ''))
   ) {
-    return new ServiceUnavailableError('database_unavailable', 'the database is unavailable; try again later');
+    return new ServiceUnavailableError(
+      'database_unavailable',
+      'the database is unavailable; try again later',
+    );
   }
   return err;
 }

@@ -39,7 +39,12 @@ export class Lifecycle implements Readiness {
 }
 
 export function buildInfo(service: string, config: BaseConfig): BuildInfo {
-  return { service, version: config.APP_VERSION, gitSha: config.GIT_SHA, buildTime: config.BUILD_TIME };
+  return {
+    service,
+    version: config.APP_VERSION,
+    gitSha: config.GIT_SHA,
+    buildTime: config.BUILD_TIME,
+  };
 }
 
 /** Closes the server: idle keep-alive sockets at once, busy ones when their response is done, all at the deadline. */
@@ -64,7 +69,10 @@ export function closeServer(server: Server, timeoutMs: number): Promise<'drained
   });
 }
 
-export async function runService<C extends BaseConfig>(def: ServiceDefinition<C>, env = process.env): Promise<void> {
+export async function runService<C extends BaseConfig>(
+  def: ServiceDefinition<C>,
+  env = process.env,
+): Promise<void> {
   let config: C;
   try {
     config = loadConfig(def.service, def.schema, env);
@@ -75,7 +83,11 @@ export async function runService<C extends BaseConfig>(def: ServiceDefinition<C>
     return;
   }
   const build = buildInfo(def.service, config);
-  const logger = createLogger({ service: def.service, version: config.APP_VERSION, level: config.LOG_LEVEL });
+  const logger = createLogger({
+    service: def.service,
+    version: config.APP_VERSION,
+    level: config.LOG_LEVEL,
+  });
   if (config.FAULT_CRASH_AT_START) {
     logger.error('crashing at start on purpose (FAULT_CRASH_AT_START=true)');
     process.exitCode = 1;
@@ -121,14 +133,18 @@ export async function runService<C extends BaseConfig>(def: ServiceDefinition<C>
     void shutdown('uncaught exception', 1);
   });
   process.on('unhandledRejection', (err) => {
-    logger.error('unhandled rejection', { error: err instanceof Error ? err.message : String(err) });
+    logger.error('unhandled rejection', {
+      error: err instanceof Error ? err.message : String(err),
+    });
     void shutdown('unhandled rejection', 1);
   });
 
-  connectMongo(config.MONGODB_URI, { attempts: config.MONGODB_CONNECT_ATTEMPTS, logger, signal: connecting.signal }).catch(
-    (err: Error) => {
-      logger.error('giving up on MongoDB', { error: err.message });
-      void shutdown('mongodb unreachable', 1);
-    },
-  );
+  connectMongo(config.MONGODB_URI, {
+    attempts: config.MONGODB_CONNECT_ATTEMPTS,
+    logger,
+    signal: connecting.signal,
+  }).catch((err: Error) => {
+    logger.error('giving up on MongoDB', { error: err.message });
+    void shutdown('mongodb unreachable', 1);
+  });
 }

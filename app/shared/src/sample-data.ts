@@ -23,21 +23,115 @@ export function seededRandom(seed: number): () => number {
 }
 
 const CATEGORIES: Record<string, { nouns: string[]; min: number; max: number }> = {
-  kitchen: { nouns: ['Chef Knife', 'Frying Pan', 'Kettle', 'Cutting Board', 'Coffee Grinder', 'Stock Pot'], min: 9, max: 180 },
-  outdoor: { nouns: ['Tent', 'Sleeping Bag', 'Headlamp', 'Water Bottle', 'Trekking Pole', 'Camp Stove'], min: 12, max: 420 },
-  office: { nouns: ['Desk Lamp', 'Notebook', 'Monitor Stand', 'Office Chair', 'Pen Set', 'Desk Organizer'], min: 4, max: 350 },
-  audio: { nouns: ['Headphones', 'Bluetooth Speaker', 'Earbuds', 'Turntable', 'Soundbar', 'Microphone'], min: 19, max: 600 },
-  fitness: { nouns: ['Yoga Mat', 'Kettlebell', 'Jump Rope', 'Resistance Band', 'Foam Roller', 'Dumbbell Set'], min: 8, max: 250 },
-  garden: { nouns: ['Pruning Shears', 'Watering Can', 'Hose Reel', 'Planter', 'Garden Gloves', 'Rake'], min: 6, max: 140 },
-  toys: { nouns: ['Puzzle', 'Building Blocks', 'Kite', 'Board Game', 'Toy Train', 'Plush Bear'], min: 5, max: 90 },
-  apparel: { nouns: ['Rain Jacket', 'Wool Socks', 'Beanie', 'Hoodie', 'Running Shoes', 'Backpack'], min: 9, max: 220 },
-  lighting: { nouns: ['Floor Lamp', 'LED Strip', 'Pendant Light', 'Lantern', 'Night Light', 'Smart Bulb'], min: 7, max: 260 },
-  tools: { nouns: ['Cordless Drill', 'Screwdriver Set', 'Tape Measure', 'Spirit Level', 'Hammer', 'Socket Wrench'], min: 6, max: 320 },
+  kitchen: {
+    nouns: ['Chef Knife', 'Frying Pan', 'Kettle', 'Cutting Board', 'Coffee Grinder', 'Stock Pot'],
+    min: 9,
+    max: 180,
+  },
+  outdoor: {
+    nouns: ['Tent', 'Sleeping Bag', 'Headlamp', 'Water Bottle', 'Trekking Pole', 'Camp Stove'],
+    min: 12,
+    max: 420,
+  },
+  office: {
+    nouns: ['Desk Lamp', 'Notebook', 'Monitor Stand', 'Office Chair', 'Pen Set', 'Desk Organizer'],
+    min: 4,
+    max: 350,
+  },
+  audio: {
+    nouns: ['Headphones', 'Bluetooth Speaker', 'Earbuds', 'Turntable', 'Soundbar', 'Microphone'],
+    min: 19,
+    max: 600,
+  },
+  fitness: {
+    nouns: [
+      'Yoga Mat',
+      'Kettlebell',
+      'Jump Rope',
+      'Resistance Band',
+      'Foam Roller',
+      'Dumbbell Set',
+    ],
+    min: 8,
+    max: 250,
+  },
+  garden: {
+    nouns: ['Pruning Shears', 'Watering Can', 'Hose Reel', 'Planter', 'Garden Gloves', 'Rake'],
+    min: 6,
+    max: 140,
+  },
+  toys: {
+    nouns: ['Puzzle', 'Building Blocks', 'Kite', 'Board Game', 'Toy Train', 'Plush Bear'],
+    min: 5,
+    max: 90,
+  },
+  apparel: {
+    nouns: ['Rain Jacket', 'Wool Socks', 'Beanie', 'Hoodie', 'Running Shoes', 'Backpack'],
+    min: 9,
+    max: 220,
+  },
+  lighting: {
+    nouns: ['Floor Lamp', 'LED Strip', 'Pendant Light', 'Lantern', 'Night Light', 'Smart Bulb'],
+    min: 7,
+    max: 260,
+  },
+  tools: {
+    nouns: [
+      'Cordless Drill',
+      'Screwdriver Set',
+      'Tape Measure',
+      'Spirit Level',
+      'Hammer',
+      'Socket Wrench',
+    ],
+    min: 6,
+    max: 320,
+  },
 };
-const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Ergonomic', 'Heavy-Duty', 'Lightweight', 'Modern', 'Premium', 'Rugged', 'Smart', 'Vintage'];
-const MATERIALS = ['Bamboo', 'Steel', 'Oak', 'Cotton', 'Aluminium', 'Ceramic', 'Carbon', 'Recycled', 'Walnut', 'Copper'];
-const BRANDS = ['Northwind', 'Fabrikam', 'Contoso', 'Tailspin', 'Litware', 'Proseware', 'Adatum', 'Woodgrove'];
-const QUALITIES = ['built to last', 'easy to clean', 'designed for everyday use', 'backed by a two-year warranty', 'tested by our team', 'made from responsibly sourced materials'];
+const ADJECTIVES = [
+  'Classic',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Ergonomic',
+  'Heavy-Duty',
+  'Lightweight',
+  'Modern',
+  'Premium',
+  'Rugged',
+  'Smart',
+  'Vintage',
+];
+const MATERIALS = [
+  'Bamboo',
+  'Steel',
+  'Oak',
+  'Cotton',
+  'Aluminium',
+  'Ceramic',
+  'Carbon',
+  'Recycled',
+  'Walnut',
+  'Copper',
+];
+const BRANDS = [
+  'Northwind',
+  'Fabrikam',
+  'Contoso',
+  'Tailspin',
+  'Litware',
+  'Proseware',
+  'Adatum',
+  'Woodgrove',
+];
+const QUALITIES = [
+  'built to last',
+  'easy to clean',
+  'designed for everyday use',
+  'backed by a two-year warranty',
+  'tested by our team',
+  'made from responsibly sourced materials',
+];
 
 function pick<T>(rnd: () => number, list: readonly T[]): T {
   return list[Math.floor(rnd() * list.length)] as T;

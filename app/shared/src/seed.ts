@@ -18,11 +18,17 @@ export async function runSeed(
   const logger = createLogger({ service, version: environment.APP_VERSION ?? '0.0.0-dev' });
   try {
     const config = loadConfig(`${service} seed`, seedConfigSchema, environment);
-    await connectMongo(config.MONGODB_URI, { attempts: config.MONGODB_CONNECT_ATTEMPTS, logger, retryDelayMs: 1_000 });
+    await connectMongo(config.MONGODB_URI, {
+      attempts: config.MONGODB_CONNECT_ATTEMPTS,
+      logger,
+      retryDelayMs: 1_000,
+    });
     const counts = await task(logger);
     logger.info('seed complete', { uri: redactUri(config.MONGODB_URI), ...counts });
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `${service} seed failed: ${(err as Error).message}`}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `${service} seed failed: ${(err as Error).message}`}\n`,
+    );
     process.exitCode = 1;
   } finally {
     await disconnectMongo().catch(() => undefined);

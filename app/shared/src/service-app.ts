@@ -1,6 +1,12 @@
 // Builds a service's Express app around its API routes, in a fixed order: request id →
 // metrics and access log → operational endpoints → JSON body → API → 404 → error middleware.
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import type { FaultInjector } from './faults.js';
 import { errorHandler, notFound, observeRequests, requestId } from './http.js';
 import type { Logger } from './logger.js';
@@ -34,7 +40,9 @@ export function createServiceApp(opts: ServiceAppOptions): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(opts.api);
   app.use(notFound());
-  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => next(asDatabaseUnavailable(err)));
+  app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) =>
+    next(asDatabaseUnavailable(err)),
+  );
   app.use(errorHandler(logger));
   return app;
 }

@@ -15,15 +15,25 @@ export function fieldPath(part: RequestPart, path: readonly PropertyKey[]): stri
 export class RequestValidationError extends HttpError {
   constructor(readonly errors: { field: string; message: string }[]) {
     const first = errors[0] ?? { field: 'request', message: 'is invalid' };
-    super(400, 'validation_failed', `${first.field}: ${first.message}`, { field: first.field, errors });
+    super(400, 'validation_failed', `${first.field}: ${first.message}`, {
+      field: first.field,
+      errors,
+    });
     this.name = 'RequestValidationError';
   }
 }
 
-export function validate<S extends z.ZodType>(part: RequestPart, schema: S, value: unknown): z.output<S> {
+export function validate<S extends z.ZodType>(
+  part: RequestPart,
+  schema: S,
+  value: unknown,
+): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   throw new RequestValidationError(
-    result.error.issues.map((issue) => ({ field: fieldPath(part, issue.path), message: issue.message })),
+    result.error.issues.map((issue) => ({
+      field: fieldPath(part, issue.path),
+      message: issue.message,
+    })),
   );
 }

@@ -13,19 +13,30 @@ import { freePort, waitFor } from '../../../test/support/net.js';
 import { describeWithTools } from '../../../test/support/tools.js';
 
 const execFileAsync = promisify(execFile);
-const env = { ...process.env, CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? path.join(repoRoot, 'scripts/podman/containers.conf') };
+const env = {
+  ...process.env,
+  CONTAINERS_CONF:
+    process.env.CONTAINERS_CONF ?? path.join(repoRoot, 'scripts/podman/containers.conf'),
+};
 const CA_BUNDLE = process.env.LAB_EXTRA_CA_CERT ?? '/etc/ssl/certs/ca-certificates.crt';
 const SERVICES = ['catalog', 'orders'] as const;
 const MAX_IMAGE_BYTES = 250 * 1000 * 1000;
 
 async function run(cmd: string, args: string[], timeoutMs: number): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(cmd, args, { cwd: repoRoot, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(cmd, args, {
+      cwd: repoRoot,
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout.trim();
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string; message: string };
     const tail = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
-    throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}… failed: ${e.message.split('\n')[0]}\n${tail}`);
+    throw new Error(
+      `${cmd} ${args.slice(0, 3).join(' ')}… failed: ${e.message.split('\n')[0]}\n${tail}`,
+    );
   }
 }
 const podman = (args: string[], timeoutMs = 60_000) => run('podman', args, timeoutMs);
@@ -53,14 +64,26 @@ describeWithTools(['podman'], 'app images (podman, offline Node base)', () => {
       const secret = existsSync(CA_BUNDLE) ? ['--secret', `id=extra_ca,src=${CA_BUNDLE}`] : [];
       await podman(
         [
-          'build', '--format', 'docker', '--layers',
-          '--ignorefile', `app/${svc}/Dockerfile.dockerignore`,
+          'build',
+          '--format',
+          'docker',
+          '--layers',
+          '--ignorefile',
+          `app/${svc}/Dockerfile.dockerignore`,
           ...secret,
-          '--build-arg', `NODE_IMAGE=${base.split('\n').pop()}`,
-          '--build-arg', 'VERSION=9.8.7',
-          '--build-arg', `GIT_SHA=${gitSha}`,
-          '--build-arg', 'BUILD_TIME=2026-01-02T03:04:05Z',
-          '-f', `app/${svc}/Dockerfile`, '-t', image(svc), '.',
+          '--build-arg',
+          `NODE_IMAGE=${base.split('\n').pop()}`,
+          '--build-arg',
+          'VERSION=9.8.7',
+          '--build-arg',
+          `GIT_SHA=${gitSha}`,
+          '--build-arg',
+          'BUILD_TIME=2026-01-02T03:04:05Z',
+          '-f',
+          `app/${svc}/Dockerfile`,
+          '-t',
+          image(svc),
+          '.',
         ],
         900_000,
       );
@@ -97,20 +120,51 @@ describeWithTools(['podman'], 'app images (podman, offline Node base)', () => {
       containers.push(name);
       const started = Date.now();
       await podman([
-        'run', '-d', '--no-healthcheck', '--name', name, '-p', `127.0.0.1:${port}:3000`,
-        '-e', 'MONGODB_URI=mongodb://127.0.0.1:9/lab', '-e', 'CATALOG_URL=http://127.0.0.1:9',
+        'run',
+        '-d',
+        '--no-healthcheck',
+        '--name',
+        name,
+        '-p',
+        `127.0.0.1:${port}:3000`,
+        '-e',
+        'MONGODB_URI=mongodb://127.0.0.1:9/lab',
+        '-e',
+        'CATALOG_URL=http://127.0.0.1:9',
         image(svc),
       ]);
-      await waitFor(`${svc} /healthz`, async () => (await healthz(port)) === 200, { timeoutMs: 5_000, intervalMs: 100 });
+      await waitFor(`${svc} /healthz`, async () => (await healthz(port)) === 200, {
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
       const liveMs = Date.now() - started;
       expect(await podman(['exec', name, 'id', '-u'])).not.toBe('0');
-      expect(await podman(['exec', name, 'node', '/app/app/shared/dist/healthcheck.js']).then(() => 'ok')).toBe('ok');
-      const version = JSON.parse(await podman(['exec', name, 'node', '-e', 'fetch("http://127.0.0.1:3000/version").then(r=>r.text()).then(console.log)']));
-      expect(version).toEqual({ service: svc, version: '9.8.7', gitSha, buildTime: '2026-01-02T03:04:05Z' });
+      expect(
+        await podman(['exec', name, 'node', '/app/app/shared/dist/healthcheck.js']).then(
+          () => 'ok',
+        ),
+      ).toBe('ok');
+      const version = JSON.parse(
+        await podman([
+          'exec',
+          name,
+          'node',
+          '-e',
+          'fetch("http://127.0.0.1:3000/version").then(r=>r.text()).then(console.log)',
+        ]),
+      );
+      expect(version).toEqual({
+        service: svc,
+        version: '9.8.7',
+        gitSha,
+        buildTime: '2026-01-02T03:04:05Z',
+      });
       const stopping = Date.now();
       await podman(['stop', '-t', '10', name]);
       const stopMs = Date.now() - stopping;
-      process.stdout.write(`${svc} container: /healthz 200 after ${liveMs} ms, stop took ${stopMs} ms\n`);
+      process.stdout.write(
+        `${svc} container: /healthz 200 after ${liveMs} ms, stop took ${stopMs} ms\n`,
+      );
       expect(stopMs).toBeLessThan(2_000);
       expect(await podman(['inspect', '--format', '{{.State.ExitCode}}', name])).toBe('0');
       expect(await podman(['logs', name])).toContain('"msg":"stopped"');
@@ -118,14 +172,26 @@ describeWithTools(['podman'], 'app images (podman, offline Node base)', () => {
     60_000,
   );
 
-  test.each(SERVICES)('%s: the seed entry runs in the image and fails clearly without MongoDB', async (svc) => {
-    const err = await podman([
-      'run', '--rm', '--no-healthcheck', '-e', 'MONGODB_URI=mongodb://127.0.0.1:9/lab', '-e', 'MONGODB_CONNECT_ATTEMPTS=1',
-      image(svc), 'node', 'dist/seed.js',
-    ]).then(
-      () => null,
-      (e: Error) => e.message,
-    );
-    expect(err).toContain(`${svc} seed failed: could not connect to MongoDB after 1 attempts`);
-  }, 60_000);
+  test.each(SERVICES)(
+    '%s: the seed entry runs in the image and fails clearly without MongoDB',
+    async (svc) => {
+      const err = await podman([
+        'run',
+        '--rm',
+        '--no-healthcheck',
+        '-e',
+        'MONGODB_URI=mongodb://127.0.0.1:9/lab',
+        '-e',
+        'MONGODB_CONNECT_ATTEMPTS=1',
+        image(svc),
+        'node',
+        'dist/seed.js',
+      ]).then(
+        () => null,
+        (e: Error) => e.message,
+      );
+      expect(err).toContain(`${svc} seed failed: could not connect to MongoDB after 1 attempts`);
+    },
+    60_000,
+  );
 });

@@ -28,7 +28,11 @@ const faultsOff: FaultSettings = {
 
 describe('loadConfig', () => {
   test('defaults apply; empty values count as unset', () => {
-    const c = loadConfig('svc', baseConfigSchema, { MONGODB_URI: 'mongodb://db/x', PORT: '', LOG_LEVEL: '' });
+    const c = loadConfig('svc', baseConfigSchema, {
+      MONGODB_URI: 'mongodb://db/x',
+      PORT: '',
+      LOG_LEVEL: '',
+    });
     expect(c.PORT).toBe(3000);
     expect(c.LOG_LEVEL).toBe('info');
     expect(c.FAULT_ERROR_RATE).toBe(0);
@@ -38,7 +42,11 @@ describe('loadConfig', () => {
   test('every problem is reported at once, by variable name', () => {
     let error: unknown;
     try {
-      loadConfig('svc', baseConfigSchema, { PORT: '70000', LOG_LEVEL: 'loud', FAULT_CRASH_AT_START: 'maybe' });
+      loadConfig('svc', baseConfigSchema, {
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        FAULT_CRASH_AT_START: 'maybe',
+      });
     } catch (e) {
       error = e;
     }
@@ -52,9 +60,11 @@ describe('loadConfig', () => {
   });
 
   test('a malformed URI is not echoed back (it may hold a password)', () => {
-    expect(() => loadConfig('svc', z.object({ MONGODB_URI: baseConfigSchema.shape.MONGODB_URI }), { MONGODB_URI: 'http://u:s3cret@h' })).toThrow(
-      /^(?![\s\S]*s3cret)[\s\S]*MONGODB_URI: must be a mongodb/,
-    );
+    expect(() =>
+      loadConfig('svc', z.object({ MONGODB_URI: baseConfigSchema.shape.MONGODB_URI }), {
+        MONGODB_URI: 'http://u:s3cret@h',
+      }),
+    ).toThrow(/^(?![\s\S]*s3cret)[\s\S]*MONGODB_URI: must be a mongodb/);
   });
 });
 
@@ -64,7 +74,10 @@ describe('fault injection', () => {
       { method: 'GET', template: '/api/products/:id', prefix: false },
       { method: undefined, template: '/api/orders', prefix: true },
     ]);
-    const scoped = new FaultInjector({ ...faultsOff, FAULT_ROUTES: 'GET /api/products/:id, /api/orders*' });
+    const scoped = new FaultInjector({
+      ...faultsOff,
+      FAULT_ROUTES: 'GET /api/products/:id, /api/orders*',
+    });
     expect(scoped.applies('GET', '/api/products/:id')).toBe(true);
     expect(scoped.applies('PUT', '/api/products/:id')).toBe(false);
     expect(scoped.applies('POST', '/api/orders')).toBe(true);
@@ -77,7 +90,10 @@ describe('fault injection', () => {
 
   test('error rate follows the random draw; latency is fixed + jitter', async () => {
     const draws = [0.5, 0.2, 0.5, 0.9];
-    const f = new FaultInjector({ ...faultsOff, FAULT_ERROR_RATE: 0.3, FAULT_LATENCY_MS: 20, FAULT_LATENCY_JITTER_MS: 100 }, () => draws.shift() ?? 0);
+    const f = new FaultInjector(
+      { ...faultsOff, FAULT_ERROR_RATE: 0.3, FAULT_LATENCY_MS: 20, FAULT_LATENCY_JITTER_MS: 100 },
+      () => draws.shift() ?? 0,
+    );
     const started = Date.now();
     await expect(f.beforeHandler('GET', '/api/x')).rejects.toThrow('injected fault'); // delay 20+50, draw 0.2 < 0.3
     expect(Date.now() - started).toBeGreaterThanOrEqual(65);
@@ -85,7 +101,11 @@ describe('fault injection', () => {
   });
 
   test('memory leak grows in steps and stops at its cap', async () => {
-    const f = new FaultInjector({ ...faultsOff, FAULT_MEMORY_LEAK_MB_PER_MIN: 120, FAULT_MEMORY_LEAK_MAX_MB: 3 });
+    const f = new FaultInjector({
+      ...faultsOff,
+      FAULT_MEMORY_LEAK_MB_PER_MIN: 120,
+      FAULT_MEMORY_LEAK_MAX_MB: 3,
+    });
     const sink = new MemorySink();
     f.start(createLogger({ service: 't', version: '0', sink }));
     try {
@@ -93,7 +113,10 @@ describe('fault injection', () => {
       expect(f.leakedBytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
       await new Promise((r) => setTimeout(r, 1_200));
       expect(f.leakedBytes).toBeLessThanOrEqual(3 * 1024 * 1024);
-      expect(sink.records()[0]).toMatchObject({ msg: 'fault injection active', faults: ['memory leak 120MB/min up to 3MB'] });
+      expect(sink.records()[0]).toMatchObject({
+        msg: 'fault injection active',
+        faults: ['memory leak 120MB/min up to 3MB'],
+      });
     } finally {
       f.stop();
     }
@@ -122,11 +145,13 @@ describe('closeServer', () => {
     const { port } = server.address() as AddressInfo;
     const fetchText = (path: string) =>
       new Promise<string>((resolve, reject) =>
-        http.get({ host: '127.0.0.1', port, path }, (res) => {
-          let body = '';
-          res.on('data', (d: Buffer) => (body += d.toString()));
-          res.on('end', () => resolve(body));
-        }).on('error', reject),
+        http
+          .get({ host: '127.0.0.1', port, path }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve(body));
+          })
+          .on('error', reject),
       );
     const slow = fetchText('/slow');
     await new Promise((r) => setTimeout(r, 50));
@@ -135,7 +160,9 @@ describe('closeServer', () => {
     const stuck = http.createServer(() => undefined);
     await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', r));
     const stuckPort = (stuck.address() as AddressInfo).port;
-    const hanging = new Promise((resolve) => http.get({ host: '127.0.0.1', port: stuckPort, path: '/' }).on('error', resolve));
+    const hanging = new Promise((resolve) =>
+      http.get({ host: '127.0.0.1', port: stuckPort, path: '/' }).on('error', resolve),
+    );
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
     expect(await closeServer(stuck, 300)).toBe('forced');

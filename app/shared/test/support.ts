@@ -36,7 +36,10 @@ export function testContext<C extends BaseConfig>(
   env: Record<string, string>,
   dbConnected: () => boolean = () => false,
 ) {
-  const config = loadConfig(service, schema, { MONGODB_URI: 'mongodb://127.0.0.1:1/unused', ...env });
+  const config = loadConfig(service, schema, {
+    MONGODB_URI: 'mongodb://127.0.0.1:1/unused',
+    ...env,
+  });
   const sink = new MemorySink();
   const logger = createLogger({ service, version: config.APP_VERSION, level: 'debug', sink });
   const lifecycle = new Lifecycle(dbConnected);
@@ -105,7 +108,9 @@ export function builtEntry(service: 'catalog' | 'orders', file = 'server.js'): s
   try {
     statSync(entry);
   } catch {
-    throw new Error(`${entry} is missing: run \`npm run build\` (or \`npm run build -w app/${service}\`) first`);
+    throw new Error(
+      `${entry} is missing: run \`npm run build\` (or \`npm run build -w app/${service}\`) first`,
+    );
   }
   return entry;
 }

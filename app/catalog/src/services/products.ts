@@ -82,18 +82,24 @@ export class ProductService {
       const doc = await this.model.create(input);
       return view(doc);
     } catch (err) {
-      if (isDuplicateKey(err)) throw new ConflictError(`body.sku: ${input.sku} already exists`, { field: 'body.sku' });
+      if (isDuplicateKey(err))
+        throw new ConflictError(`body.sku: ${input.sku} already exists`, { field: 'body.sku' });
       throw err;
     }
   }
 
   async update(id: string, changes: Partial<ProductInput>) {
     try {
-      const doc = await this.model.findByIdAndUpdate(id, { $set: changes }, { new: true, runValidators: true });
+      const doc = await this.model.findByIdAndUpdate(
+        id,
+        { $set: changes },
+        { new: true, runValidators: true },
+      );
       if (!doc) throw new NotFoundError(`product ${id}`);
       return view(doc);
     } catch (err) {
-      if (isDuplicateKey(err)) throw new ConflictError(`body.sku: ${changes.sku} already exists`, { field: 'body.sku' });
+      if (isDuplicateKey(err))
+        throw new ConflictError(`body.sku: ${changes.sku} already exists`, { field: 'body.sku' });
       throw err;
     }
   }

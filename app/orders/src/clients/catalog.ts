@@ -14,9 +14,13 @@ export interface CatalogProduct {
 
 export class CatalogUnavailableError extends ServiceUnavailableError {
   constructor(reason: string) {
-    super('catalog_unavailable', 'the catalog service is unavailable; the order was not placed, try again later', {
-      reason,
-    });
+    super(
+      'catalog_unavailable',
+      'the catalog service is unavailable; the order was not placed, try again later',
+      {
+        reason,
+      },
+    );
   }
 }
 
@@ -30,9 +34,13 @@ export interface CatalogClientOptions {
 function describe(err: unknown): { retriable: boolean; reason: string } {
   if (axios.isAxiosError(err)) {
     if (err.response) {
-      return { retriable: err.response.status >= 500, reason: `catalog answered ${err.response.status}` };
+      return {
+        retriable: err.response.status >= 500,
+        reason: `catalog answered ${err.response.status}`,
+      };
     }
-    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return { retriable: true, reason: 'catalog timed out' };
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT')
+      return { retriable: true, reason: 'catalog timed out' };
     return { retriable: true, reason: `catalog unreachable (${err.code ?? 'network error'})` };
   }
   return { retriable: false, reason: 'unexpected error calling catalog' };
@@ -57,16 +65,20 @@ export class CatalogClient {
     let last = 'no attempt made';
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const res = await this.http.get<CatalogProduct>(`/api/products/sku/${encodeURIComponent(sku)}`, {
-          headers: requestId ? { 'X-Request-Id': requestId } : {},
-        });
+        const res = await this.http.get<CatalogProduct>(
+          `/api/products/sku/${encodeURIComponent(sku)}`,
+          {
+            headers: requestId ? { 'X-Request-Id': requestId } : {},
+          },
+        );
         return res.data;
       } catch (err) {
         if (axios.isAxiosError(err) && err.response?.status === 404) return null;
         const { retriable, reason } = describe(err);
         last = reason;
         if (!retriable) break;
-        if (attempt < attempts) await new Promise((r) => setTimeout(r, this.opts.retryDelayMs * 2 ** (attempt - 1)));
+        if (attempt < attempts)
+          await new Promise((r) => setTimeout(r, this.opts.retryDelayMs * 2 ** (attempt - 1)));
       }
     }
     throw new CatalogUnavailableError(last);

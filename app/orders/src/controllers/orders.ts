@@ -12,16 +12,22 @@ const intParam = (min: number, max: number, fallback: number) =>
     .default(fallback);
 
 const listQuery = z.object({ page: intParam(1, 10_000, 1), limit: intParam(1, 100, 20) });
-const idParams = z.object({ id: z.string().regex(/^[a-f0-9]{24}$/i, { error: 'must be a 24-character hex id' }) });
+const idParams = z.object({
+  id: z.string().regex(/^[a-f0-9]{24}$/i, { error: 'must be a 24-character hex id' }),
+});
 
 const orderBody = z
   .strictObject(
     {
-      customer: z.email({ error: 'must be an email address' }).max(254, { error: 'must be at most 254 characters' }),
+      customer: z
+        .email({ error: 'must be an email address' })
+        .max(254, { error: 'must be at most 254 characters' }),
       lines: z
         .array(
           z.strictObject({
-            sku: z.string({ error: 'is required' }).regex(/^SKU-\d{6}$/, { error: 'must look like SKU-000123' }),
+            sku: z
+              .string({ error: 'is required' })
+              .regex(/^SKU-\d{6}$/, { error: 'must look like SKU-000123' }),
             quantity: z
               .number({ error: 'must be a number' })
               .int({ error: 'must be a whole number' })
@@ -33,12 +39,22 @@ const orderBody = z
         .min(1, { error: 'must contain at least one line' })
         .max(50, { error: 'must contain at most 50 lines' }),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : 'must be a JSON object') },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s): ${issue.keys.join(', ')}`
+          : 'must be a JSON object',
+    },
   )
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.lines.forEach((line, i) => {
-      if (seen.has(line.sku)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'sku'], message: 'appears twice; use one line per SKU' });
+      if (seen.has(line.sku))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', i, 'sku'],
+          message: 'appears twice; use one line per SKU',
+        });
       seen.add(line.sku);
     });
   });

@@ -27,21 +27,39 @@ export class OrderService {
   ) {}
 
   async place(order: OrderRequest, requestId?: string): Promise<OrderView> {
-    const products = await Promise.all(order.lines.map((l) => this.catalog.productBySku(l.sku, requestId)));
+    const products = await Promise.all(
+      order.lines.map((l) => this.catalog.productBySku(l.sku, requestId)),
+    );
     const lines = order.lines.map((line, i) => {
       const product = products[i] as CatalogProduct | null;
       if (!product) {
-        throw new HttpError(422, 'unknown_product', `body.lines[${i}].sku: no product ${line.sku} in the catalog`, {
-          field: `body.lines[${i}].sku`,
-        });
+        throw new HttpError(
+          422,
+          'unknown_product',
+          `body.lines[${i}].sku: no product ${line.sku} in the catalog`,
+          {
+            field: `body.lines[${i}].sku`,
+          },
+        );
       }
       if (product.stock < line.quantity) {
-        throw new HttpError(409, 'insufficient_stock', `body.lines[${i}].quantity: only ${product.stock} of ${line.sku} in stock`, {
-          field: `body.lines[${i}].quantity`,
-        });
+        throw new HttpError(
+          409,
+          'insufficient_stock',
+          `body.lines[${i}].quantity: only ${product.stock} of ${line.sku} in stock`,
+          {
+            field: `body.lines[${i}].quantity`,
+          },
+        );
       }
       const unit = cents(product.price);
-      return { sku: product.sku, name: product.name, unitPrice: unit / 100, quantity: line.quantity, lineTotal: (unit * line.quantity) / 100 };
+      return {
+        sku: product.sku,
+        name: product.name,
+        unitPrice: unit / 100,
+        quantity: line.quantity,
+        lineTotal: (unit * line.quantity) / 100,
+      };
     });
     const total = lines.reduce((sum, l) => sum + cents(l.lineTotal), 0) / 100;
     const doc = await this.model.create({ customer: order.customer, lines, total });
@@ -50,7 +68,11 @@ export class OrderService {
 
   async list(page: number, limit: number) {
     const [items, total] = await Promise.all([
-      this.model.find().sort({ createdAt: -1, _id: -1 }).skip((page - 1) * limit).limit(limit),
+      this.model
+        .find()
+        .sort({ createdAt: -1, _id: -1 })
+        .skip((page - 1) * limit)
+        .limit(limit),
       this.model.countDocuments(),
     ]);
     return { items: items.map((d) => d.toJSON() as unknown as OrderView), page, limit, total };
