@@ -62,6 +62,26 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
   );
 
   test(
+    'a run that overruns its schedule is stopped (soft, then hard) and reported as timed out',
+    async () => {
+      const hanging = await startLocalShop({ latencyMs: 120_000 });
+      try {
+        const started = Date.now();
+        const error = await loadTestShop(hanging, 'smoke', { duration: '2', response_timeout: '120000' }, { timeoutSeconds: 14 }).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(LabError);
+        expect((error as LabError).code).toBe(ExitCode.INTERRUPTED);
+        expect((error as LabError).message).toMatch(/ran past its 2 s schedule and was stopped|did not finish within 14 s/);
+        expect(Date.now() - started).toBeLessThan(20_000);
+      } finally {
+        await hanging.close();
+      }
+    },
+    60_000,
+  );
+
+  test(
     'a plan JMeter cannot load fails with the reason from jmeter.log, whatever the exit code',
     async () => {
       const dir = tempRunDir('lab-broken-');

@@ -119,6 +119,8 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
   const counts = Object.fromEntries(ROUTE_KEYS.map((k) => [k, 0])) as Record<RouteKey, number>;
   const rejected: RejectedRequest[] = [];
   const shop = { injectedErrors: 0 };
+  // Delayed answers not sent yet: close() drops them (a test may end while requests hang).
+  const pending = new Set<NodeJS.Timeout>();
 
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -255,8 +257,13 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
       }
       answer(req, res, route, url).catch(() => send(res, 500, { error: { code: 'internal', message: 'test server bug' } }));
     };
-    if (delay > 0) setTimeout(go, delay);
-    else go();
+    if (delay > 0) {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        go();
+      }, delay);
+      pending.add(timer);
+    } else go();
   });
   server.keepAliveTimeout = 30_000;
 
@@ -278,6 +285,8 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
     set: (b) => Object.assign(behaviour, b),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

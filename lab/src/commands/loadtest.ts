@@ -107,14 +107,17 @@ or JMeter missing, 130 timed out.`,
         const live = !g.json;
         const tty = Boolean(process.stderr.isTTY);
         let lastLen = 0;
+        let lastPrinted = '';
         const onProgress = (p: ProgressSnapshot, reason: 'tick' | 'update') => {
           if (!live) return;
           const line = formatProgress(p);
           if (tty) {
             process.stderr.write(`\r${line}${' '.repeat(Math.max(0, lastLen - line.length))}`);
             lastLen = line.length;
-          } else if (reason === 'update') {
+          } else if (reason === 'update' && line !== lastPrinted) {
+            // One line per summariser interval (its `+` and `=` lines say the same here).
             process.stderr.write(`${line}\n`);
+            lastPrinted = line;
           }
         };
         if (live) {
@@ -174,7 +177,7 @@ or JMeter missing, 130 timed out.`,
               ['label', 'samples', 'errors', 'throughput', 'p50', 'p95', 'max'],
             ),
           );
-          ctx.out.line(`results: ${result.runDir}`);
+          ctx.out.line(`run folder: ${result.runDir}`);
           if (result.gate) {
             ctx.out.line();
             ctx.out.line(formatVerdict(result.gate));

@@ -119,7 +119,7 @@ describeWithTools(['jmeter', 'java'], 'lab loadtest with a real JMeter', () => {
       expect(r.stdout).toMatch(/Performance gate: FAIL — 1 of \d+ checks failed/);
       expect(r.stdout).toMatch(/overall +throughput .* > 100000\/s +✗/);
       expect(r.status).toBe(1);
-      const runDir = /^results: (.+)$/m.exec(r.stdout)?.[1] ?? '';
+      const runDir = /^run folder: (.+)$/m.exec(r.stdout)?.[1] ?? '';
       expect(runDir.startsWith(path.join(state, 'runs'))).toBe(true);
       for (const f of ['results.jtl', 'jmeter.log', 'loadtest.json', 'junit.xml', 'summary.json', 'report.html']) {
         expect([f, existsSync(path.join(runDir, f))]).toEqual([f, true]);
