@@ -206,12 +206,20 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
           return reject(req, res, 400, 'body is not valid JSON');
         }
         const order = body as { customer?: unknown; lines?: unknown };
+        // Like the orders service: a strict object, one line per SKU.
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject(req, res, 400, 'body must be a JSON object');
+        const unknown = Object.keys(order).filter((k) => k !== 'customer' && k !== 'lines');
+        if (unknown.length > 0) return reject(req, res, 400, `unknown field(s): ${unknown.join(', ')}`);
         if (typeof order.customer !== 'string' || !EMAIL.test(order.customer)) {
           return reject(req, res, 400, 'customer must be an email address');
         }
         if (!Array.isArray(order.lines) || order.lines.length === 0) return reject(req, res, 400, 'lines must be a non-empty list');
         const lines: { sku: string; quantity: number; price: number }[] = [];
         for (const line of order.lines as { sku?: unknown; quantity?: unknown }[]) {
+          if (typeof line !== 'object' || line === null || Object.keys(line).some((k) => k !== 'sku' && k !== 'quantity')) {
+            return reject(req, res, 400, 'each line must be { sku, quantity }');
+          }
+          if (lines.some((l) => l.sku === line.sku)) return reject(req, res, 400, `sku ${String(line.sku)} appears twice`);
           const product = typeof line?.sku === 'string' ? bySku.get(line.sku) : undefined;
           if (!product) return reject(req, res, 422, `unknown sku ${String(line?.sku)}`);
           if (!Number.isInteger(line.quantity) || (line.quantity as number) < 1 || (line.quantity as number) > 100) {
