@@ -3,6 +3,7 @@
 //   node bench/gate/child.mjs gate FILE.jtl THRESHOLDS.yml OUTDIR
 //   node bench/gate/child.mjs peer FILE.jtl
 import { createReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +17,12 @@ async function gate() {
   const { runGate } = await import(path.join(root, 'lab/dist/gate/index.js'));
   const t0 = performance.now();
   const report = await runGate({ results: file, thresholds, outDir });
-  return { ms: performance.now() - t0, samples: report.summary.samples, p95: report.summary.overall.p95, labels: Object.fromEntries(Object.entries(report.summary.labels).map(([k, v]) => [k, v.p95])) };
+  return {
+    ms: performance.now() - t0,
+    samples: report.summary.samples,
+    p95: report.summary.overall.p95,
+    labels: Object.fromEntries(Object.entries(report.summary.labels).map(([k, v]) => [k, v.p95])),
+  };
 }
 
 // The straightforward gate: a generic CSV parser, every sample kept, sorted for percentiles.
@@ -28,7 +34,12 @@ async function peer() {
   let errors = 0;
   const parser = createReadStream(file).pipe(parse({ columns: true }));
   for await (const row of parser) {
-    const sample = { ts: Number(row.timeStamp), elapsed: Number(row.elapsed), label: row.label, success: row.success === 'true' };
+    const sample = {
+      ts: Number(row.timeStamp),
+      elapsed: Number(row.elapsed),
+      label: row.label,
+      success: row.success === 'true',
+    };
     if (!sample.success) errors++;
     all.push(sample);
     if (!byLabel.has(sample.label)) byLabel.set(sample.label, []);
@@ -40,7 +51,13 @@ async function peer() {
     labels[label] = nearestRank(values, 95);
   }
   const everything = all.map((s) => s.elapsed).sort((a, b) => a - b);
-  return { ms: performance.now() - t0, samples: all.length, p95: nearestRank(everything, 95), labels, errors };
+  return {
+    ms: performance.now() - t0,
+    samples: all.length,
+    p95: nearestRank(everything, 95),
+    labels,
+    errors,
+  };
 }
 
 const result = mode === 'gate' ? await gate() : await peer();

@@ -3,6 +3,7 @@
 // names, ~1% failures with quoted failure messages that contain commas and doubled quotes.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { Buffer } from 'node:buffer';
 
 export const HEADER =
   'timeStamp,elapsed,label,responseCode,responseMessage,threadName,dataType,success,failureMessage,bytes,sentBytes,grpThreads,allThreads,URL,Latency,IdleTime,Connect';
@@ -28,7 +29,11 @@ function rng(seed) {
 }
 
 /** Writes `samples` lines to `file`; resolves to the byte count. */
-export async function writeJtl(file, samples, { seed = 42, start = 1_764_536_400_000, threads = 50 } = {}) {
+export async function writeJtl(
+  file,
+  samples,
+  { seed = 42, start = 1_764_536_400_000, threads = 50 } = {},
+) {
   const rand = rng(seed);
   const out = createWriteStream(file);
   let bytes = 0;
@@ -43,7 +48,9 @@ export async function writeJtl(file, samples, { seed = 42, start = 1_764_536_400
     const [label, , url] = LABELS[li];
     // log-normal-ish latency: mostly 20..200 ms with a long tail into seconds
     const u = rand();
-    const elapsed = Math.round(15 + 60 * Math.exp(2.2 * (rand() + rand() + rand() - 1.5)) + (u > 0.999 ? 2000 * rand() : 0));
+    const elapsed = Math.round(
+      15 + 60 * Math.exp(2.2 * (rand() + rand() + rand() - 1.5)) + (u > 0.999 ? 2000 * rand() : 0),
+    );
     ts += rand() < 0.5 ? 0 : 1;
     const thread = 1 + Math.floor(rand() * threads);
     const fail = rand() < 0.01;

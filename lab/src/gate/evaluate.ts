@@ -43,7 +43,9 @@ export function formatValue(v: number | null, unit: Check['unit']): string {
   if (v === null) return '—';
   switch (unit) {
     case 'ms':
-      return v >= 10_000 ? `${(v / 1000).toFixed(2)} s` : `${Number.isInteger(v) ? v : v.toFixed(1)} ms`;
+      return v >= 10_000
+        ? `${(v / 1000).toFixed(2)} s`
+        : `${Number.isInteger(v) ? v : v.toFixed(1)} ms`;
     case '%':
       return `${v < 10 ? v.toFixed(2) : v.toFixed(1)}%`;
     case '/s':
@@ -119,12 +121,26 @@ export function evaluate(
       const unit = UNIT[rel.metric];
       const observed = observedOf(stats, rel.metric);
       const id = `${scope.name}.regression.${rel.metric}`;
-      const base = baseline ? (scope.isOverall ? baseline.overall : baseline.labels[scope.name]) : undefined;
+      const base = baseline
+        ? scope.isOverall
+          ? baseline.overall
+          : baseline.labels[scope.name]
+        : undefined;
       if (!base) {
         const why = baseline
           ? `the baseline has no ${scope.name} label (new label?): regression check skipped`
           : (baselineNote ?? 'no baseline: regression check skipped');
-        checks.push({ id, scope: scope.name, metric: rel.metric, kind: 'regression', status: 'skip', observed, limit: rel.text, unit, message: why });
+        checks.push({
+          id,
+          scope: scope.name,
+          metric: rel.metric,
+          kind: 'regression',
+          status: 'skip',
+          observed,
+          limit: rel.text,
+          unit,
+          message: why,
+        });
         continue;
       }
       const was = observedOf(base, rel.metric);

@@ -26,12 +26,25 @@ import { evaluate, type Check } from './evaluate.js';
 import { summarizeJtl, type ResultsSummary } from './jtl.js';
 import { pushGate, type PushTarget } from './pushgateway.js';
 import { junitXml, reportHtml } from './render.js';
-import { readSummary, resolveBaseline, SUMMARY_SCHEMA, writeAtomic, type GateSummary } from './summary.js';
+import {
+  readSummary,
+  resolveBaseline,
+  SUMMARY_SCHEMA,
+  writeAtomic,
+  type GateSummary,
+} from './summary.js';
 import { loadThresholds } from './thresholds.js';
 
 export { formatVerdict, junitXml, reportHtml } from './render.js';
 export { summarizeJtl, JtlParser, type ResultsSummary } from './jtl.js';
-export { promoteBaseline, readSummary, resolveBaseline, baselineFile, latestSummary, type GateSummary } from './summary.js';
+export {
+  promoteBaseline,
+  readSummary,
+  resolveBaseline,
+  baselineFile,
+  latestSummary,
+  type GateSummary,
+} from './summary.js';
 export { loadThresholds, parseThresholds, type Thresholds } from './thresholds.js';
 export { evaluate, formatValue, type Check } from './evaluate.js';
 export { exposition, pushGate, type PushTarget } from './pushgateway.js';
@@ -68,7 +81,8 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   const { file: baselineFile, note } = resolveBaseline(opts.baseline, opts.baselineEnv);
   const baseline = baselineFile ? readSummary(baselineFile) : null;
   if (thresholds.hasRegression && note) notes.push(note);
-  if (baseline && !thresholds.hasRegression) notes.push('a baseline was given but the thresholds set no regression limit');
+  if (baseline && !thresholds.hasRegression)
+    notes.push('a baseline was given but the thresholds set no regression limit');
 
   const results: ResultsSummary = await summarizeJtl(opts.results);
   const checks = evaluate(thresholds, results, baseline, note);
@@ -76,7 +90,9 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   const verdict = failed ? 'fail' : 'pass';
   const unjudged = Object.keys(results.labels).filter((l) => !thresholds.labels.includes(l));
   if (unjudged.length > 0 && thresholds.labels.length > 0) {
-    notes.push(`labels without limits of their own (judged only in overall): ${unjudged.join(', ')}`);
+    notes.push(
+      `labels without limits of their own (judged only in overall): ${unjudged.join(', ')}`,
+    );
   }
 
   const now = opts.now ?? new Date();
@@ -105,7 +121,11 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new LabError(ExitCode.INVALID_INPUT, `cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code}`, 'pass a writable --out folder');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `cannot create the output folder ${dir}: ${(e as NodeJS.ErrnoException).code}`,
+      'pass a writable --out folder',
+    );
   }
   const outputs = {
     dir,
@@ -113,7 +133,14 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
     summary: path.join(dir, 'summary.json'),
     html: path.join(dir, 'report.html'),
   };
-  const report: GateReport = { verdict, exitCode: failed ? ExitCode.FAILED : ExitCode.OK, checks, summary, notes, outputs };
+  const report: GateReport = {
+    verdict,
+    exitCode: failed ? ExitCode.FAILED : ExitCode.OK,
+    checks,
+    summary,
+    notes,
+    outputs,
+  };
 
   if (opts.pushgateway) {
     try {

@@ -193,7 +193,10 @@ export class JtlParser {
             if (buf[i] === COMMA) {
               ends[f] = i;
               if (++f >= nFields) {
-                throw new JtlError(this.line, `more fields than the header's ${nFields} columns (an unquoted comma?)`);
+                throw new JtlError(
+                  this.line,
+                  `more fields than the header's ${nFields} columns (an unquoted comma?)`,
+                );
               }
               starts[f] = i + 1;
             }
@@ -257,7 +260,8 @@ export class JtlParser {
           }
           starts[f] = i + 1;
           ends[f] = j;
-          for (let k = buf.indexOf(LF, i + 1); k >= 0 && k < j; k = buf.indexOf(LF, k + 1)) extraLines++;
+          for (let k = buf.indexOf(LF, i + 1); k >= 0 && k < j; k = buf.indexOf(LF, k + 1))
+            extraLines++;
           i = j + 1;
           if (i >= n) {
             if (!final) return pos;
@@ -330,14 +334,19 @@ export class JtlParser {
       throw new JtlError(
         line,
         `${fields} field${fields === 1 ? '' : 's'}, but the header has ${this.nFields} columns`,
-        'every line must have the header\'s columns; was the file cut, or written by two runs with different settings?',
+        "every line must have the header's columns; was the file cut, or written by two runs with different settings?",
       );
     }
     const starts = this.starts;
     const ends = this.ends;
     const ts = parseWhole(buf, starts[this.colTs]!, ends[this.colTs]!);
     if (Number.isNaN(ts)) {
-      const raw = decode(buf, starts[this.colTs]!, ends[this.colTs]!, this.quoted[this.colTs] === 1);
+      const raw = decode(
+        buf,
+        starts[this.colTs]!,
+        ends[this.colTs]!,
+        this.quoted[this.colTs] === 1,
+      );
       throw new JtlError(
         line,
         raw === 'timeStamp'
@@ -350,16 +359,31 @@ export class JtlParser {
     }
     const elapsed = parseWhole(buf, starts[this.colElapsed]!, ends[this.colElapsed]!);
     if (Number.isNaN(elapsed)) {
-      const raw = decode(buf, starts[this.colElapsed]!, ends[this.colElapsed]!, this.quoted[this.colElapsed] === 1);
+      const raw = decode(
+        buf,
+        starts[this.colElapsed]!,
+        ends[this.colElapsed]!,
+        this.quoted[this.colElapsed] === 1,
+      );
       throw new JtlError(line, `elapsed ${shorten(raw)} is not a whole number of milliseconds`);
     }
     const ss = starts[this.colSuccess]!;
     const se = ends[this.colSuccess]!;
     let success: boolean;
     const c0 = buf[ss]! | 0x20;
-    if (se - ss === 4 && c0 === 0x74 && (buf[ss + 1]! | 0x20) === 0x72 && (buf[ss + 2]! | 0x20) === 0x75 && (buf[ss + 3]! | 0x20) === 0x65) {
+    if (
+      se - ss === 4 &&
+      c0 === 0x74 &&
+      (buf[ss + 1]! | 0x20) === 0x72 &&
+      (buf[ss + 2]! | 0x20) === 0x75 &&
+      (buf[ss + 3]! | 0x20) === 0x65
+    ) {
       success = true;
-    } else if (se - ss === 5 && c0 === 0x66 && decode(buf, ss, se, false).toLowerCase() === 'false') {
+    } else if (
+      se - ss === 5 &&
+      c0 === 0x66 &&
+      decode(buf, ss, se, false).toLowerCase() === 'false'
+    ) {
       success = false;
     } else {
       throw new JtlError(
@@ -377,7 +401,12 @@ export class JtlParser {
     const e = this.ends[this.colLabel]!;
     const len = e - s;
     const isQuoted = this.quoted[this.colLabel] === 1;
-    if (len === 0) throw new JtlError(line, 'empty label', 'give every sampler a name: thresholds refer to labels');
+    if (len === 0)
+      throw new JtlError(
+        line,
+        'empty label',
+        'give every sampler a name: thresholds refer to labels',
+      );
     const h = (len * 31 + buf[s]! * 7 + buf[e - 1]! * 13 + buf[s + (len >> 1)]!) & 255;
     const hit = this.cache[h];
     if (hit && !isQuoted && hit.key.length === len) {
@@ -405,7 +434,8 @@ export class JtlParser {
 
   private readHeader(buf: Buffer, fields: number, line: number): void {
     const names: string[] = [];
-    for (let f = 0; f < fields; f++) names.push(decode(buf, this.starts[f]!, this.ends[f]!, this.quoted[f] === 1).trim());
+    for (let f = 0; f < fields; f++)
+      names.push(decode(buf, this.starts[f]!, this.ends[f]!, this.quoted[f] === 1).trim());
     this.headerLine = names.join(',');
     if (/^\d+$/.test(names[0] ?? '')) {
       throw new JtlError(
@@ -421,7 +451,7 @@ export class JtlParser {
         `the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${shorten(this.headerLine, 120)})`,
         names.length < 3
           ? 'is this a JMeter CSV results file (JTL)? XML JTLs are not supported: set jmeter.save.saveservice.output_format=csv'
-          : 'keep JMeter\'s default CSV columns (jmeter.save.saveservice.* properties)',
+          : "keep JMeter's default CSV columns (jmeter.save.saveservice.* properties)",
       );
     }
     this.columns = names;
@@ -451,7 +481,11 @@ export class JtlParser {
       columns: this.columns,
       labels,
       overall: overall.stats(),
-      series: { bucketMs: this.grid.widthMs, labels: series, overall: overall.series.points(this.grid) },
+      series: {
+        bucketMs: this.grid.widthMs,
+        labels: series,
+        overall: overall.series.points(this.grid),
+      },
     };
   }
 }
@@ -471,8 +505,12 @@ export async function summarizeJtl(file: string): Promise<ResultsSummary> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new LabError(
       ExitCode.INVALID_INPUT,
-      code === 'ENOENT' ? `results file ${file} does not exist` : `cannot read results file ${file}: ${code}`,
-      code === 'ENOENT' ? 'did the load test run? `lab loadtest` writes the JTL into its run folder' : 'check its permissions',
+      code === 'ENOENT'
+        ? `results file ${file} does not exist`
+        : `cannot read results file ${file}: ${code}`,
+      code === 'ENOENT'
+        ? 'did the load test run? `lab loadtest` writes the JTL into its run folder'
+        : 'check its permissions',
     );
   }
   const parser = new JtlParser();
@@ -501,10 +539,17 @@ export async function summarizeJtl(file: string): Promise<ResultsSummary> {
     parser.finish(buf.subarray(0, have));
   } catch (e) {
     if (e instanceof JtlError) {
-      throw new LabError(ExitCode.INVALID_INPUT, `${file}:${e.line}: ${e.message}`, e.hint ?? 'the JTL is corrupt: re-run the load test');
+      throw new LabError(
+        ExitCode.INVALID_INPUT,
+        `${file}:${e.line}: ${e.message}`,
+        e.hint ?? 'the JTL is corrupt: re-run the load test',
+      );
     }
     if (e instanceof LabError) throw e;
-    throw new LabError(ExitCode.INVALID_INPUT, `cannot read results file ${file}: ${(e as Error).message}`);
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `cannot read results file ${file}: ${(e as Error).message}`,
+    );
   } finally {
     await fh?.close();
   }

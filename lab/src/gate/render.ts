@@ -17,13 +17,15 @@ export function formatVerdict(report: GateReport): string {
   const failed = checks.filter((c) => c.status === 'fail').length;
   const skipped = checks.filter((c) => c.status === 'skip').length;
   // Skipped checks (no baseline) are summed up in a note: the table stays one screen.
-  const rows = checks.filter((c) => c.status !== 'skip').map((c) => [
-    c.scope,
-    c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric,
-    formatValue(c.observed, c.unit),
-    c.limit,
-    MARK[c.status],
-  ]);
+  const rows = checks
+    .filter((c) => c.status !== 'skip')
+    .map((c) => [
+      c.scope,
+      c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric,
+      formatValue(c.observed, c.unit),
+      c.limit,
+      MARK[c.status],
+    ]);
   const s = summary;
   const lines = [
     `Performance gate: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${failed} of ${checks.length} checks failed${skipped ? `, ${skipped} skipped` : ''}`,
@@ -31,7 +33,8 @@ export function formatVerdict(report: GateReport): string {
     '',
     table(rows, ['scope', 'metric', 'observed', 'limit', '']),
   ];
-  if (skipped > 0) lines.push(`- ${skipped} regression check${skipped > 1 ? 's' : ''} skipped (see report.html)`);
+  if (skipped > 0)
+    lines.push(`- ${skipped} regression check${skipped > 1 ? 's' : ''} skipped (see report.html)`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   lines.push(`outputs: ${report.outputs.dir} (junit.xml, summary.json, report.html)`);
   return lines.join('\n');
@@ -69,7 +72,8 @@ export function junitXml(report: GateReport): string {
     const name = `${c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric} ${c.limit}`;
     const open = `    <testcase classname="gate.${xmlEscape(c.scope)}" name="${xmlEscape(name)}" time="0"`;
     if (c.status === 'pass') out.push(`${open}/>`);
-    else if (c.status === 'skip') out.push(`${open}>`, `      <skipped message="${xmlEscape(c.message)}"/>`, '    </testcase>');
+    else if (c.status === 'skip')
+      out.push(`${open}>`, `      <skipped message="${xmlEscape(c.message)}"/>`, '    </testcase>');
     else {
       out.push(
         `${open}>`,
@@ -84,7 +88,16 @@ export function junitXml(report: GateReport): string {
 
 // ---- HTML report --------------------------------------------------------------------------
 
-const COLORS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#4d7c0f'];
+const COLORS = [
+  '#2563eb',
+  '#db2777',
+  '#059669',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#dc2626',
+  '#4d7c0f',
+];
 const W = 760;
 const H = 260;
 const PAD = { left: 56, right: 52, top: 12, bottom: 32 };
@@ -105,7 +118,10 @@ function yAxis(max: number, unit: string): Axis {
   const ticks = [];
   for (let i = 0; i <= 4; i++) {
     const v = (max * i) / 4;
-    ticks.push({ pos: PAD.top + (H - PAD.top - PAD.bottom) * (1 - i / 4), text: `${Number(v.toFixed(1))}${unit}` });
+    ticks.push({
+      pos: PAD.top + (H - PAD.top - PAD.bottom) * (1 - i / 4),
+      text: `${Number(v.toFixed(1))}${unit}`,
+    });
   }
   return { ticks };
 }
@@ -113,12 +129,21 @@ function yAxis(max: number, unit: string): Axis {
 function xAxis(spanMs: number): Axis {
   const ticks = [];
   for (let i = 0; i <= 5; i++) {
-    ticks.push({ pos: PAD.left + ((W - PAD.left - PAD.right) * i) / 5, text: `${Math.round((spanMs * i) / 5 / 1000)} s` });
+    ticks.push({
+      pos: PAD.left + ((W - PAD.left - PAD.right) * i) / 5,
+      text: `${Math.round((spanMs * i) / 5 / 1000)} s`,
+    });
   }
   return { ticks };
 }
 
-function linePath(points: SeriesPoint[], t0: number, spanMs: number, yMax: number, value: (p: SeriesPoint) => number): string {
+function linePath(
+  points: SeriesPoint[],
+  t0: number,
+  spanMs: number,
+  yMax: number,
+  value: (p: SeriesPoint) => number,
+): string {
   const iw = W - PAD.left - PAD.right;
   const ih = H - PAD.top - PAD.bottom;
   let d = '';
@@ -154,7 +179,8 @@ function charts(results: ResultsSummary, p95Limits: Map<string, number>) {
       label,
       color: COLORS[i % COLORS.length],
       d: linePath(series.labels[label]!, t0, spanMs, yMax, (p) => p.p95),
-      limitY: limit === undefined ? null : (PAD.top + ih * (1 - Math.min(limit, yMax) / yMax)).toFixed(1),
+      limitY:
+        limit === undefined ? null : (PAD.top + ih * (1 - Math.min(limit, yMax) / yMax)).toFixed(1),
       limitText: limit === undefined ? null : formatValue(limit, 'ms'),
     };
   });
@@ -217,19 +243,21 @@ export function reportHtml(report: GateReport, results: ResultsSummary): string 
   const failed = report.checks.filter((c) => c.status === 'fail');
   const passed = report.checks.filter((c) => c.status === 'pass');
   const skipped = report.checks.filter((c) => c.status === 'skip');
-  const labelRows = [...Object.entries(s.labels), ['overall', s.overall] as const].map(([name, st]) => ({
-    name,
-    overall: name === 'overall',
-    count: st.count,
-    errors: formatValue(st.errorPct, '%'),
-    throughput: formatValue(st.throughputRps, '/s'),
-    mean: formatValue(Math.round(st.mean * 10) / 10, 'ms'),
-    p50: formatValue(st.p50, 'ms'),
-    p90: formatValue(st.p90, 'ms'),
-    p95: formatValue(st.p95, 'ms'),
-    p99: formatValue(st.p99, 'ms'),
-    max: formatValue(st.max, 'ms'),
-  }));
+  const labelRows = [...Object.entries(s.labels), ['overall', s.overall] as const].map(
+    ([name, st]) => ({
+      name,
+      overall: name === 'overall',
+      count: st.count,
+      errors: formatValue(st.errorPct, '%'),
+      throughput: formatValue(st.throughputRps, '/s'),
+      mean: formatValue(Math.round(st.mean * 10) / 10, 'ms'),
+      p50: formatValue(st.p50, 'ms'),
+      p90: formatValue(st.p90, 'ms'),
+      p95: formatValue(st.p95, 'ms'),
+      p99: formatValue(st.p99, 'ms'),
+      max: formatValue(st.max, 'ms'),
+    }),
+  );
   return compiled({
     pass: report.verdict === 'pass',
     verdict: report.verdict.toUpperCase(),

@@ -25,7 +25,8 @@ function binOfSlow(ms: number): number {
   const b = Math.floor(Math.log(ms + 1) / LOG_RATIO);
   return b < SERIES_BINS ? b : SERIES_BINS - 1;
 }
-const binOf = (ms: number): number => (ms < DENSE_LIMIT_MS ? (BIN_OF_MS[ms] as number) : binOfSlow(ms));
+const binOf = (ms: number): number =>
+  ms < DENSE_LIMIT_MS ? (BIN_OF_MS[ms] as number) : binOfSlow(ms);
 /** The largest elapsed value (ms) a bin can hold: the value reported for a bin. */
 const binUpper = (bin: number): number => Math.max(0, Math.ceil(BIN_RATIO ** (bin + 1)) - 2);
 
@@ -95,7 +96,11 @@ export class TimeGrid {
       return k - this.base;
     }
     // Bounded: each doubling halves the index span, 64 doublings cover any finite epoch range.
-    for (let i = 0; i < 64 && Math.max(this.maxIdx, k) - Math.min(this.minIdx, k) >= SERIES_BUCKETS; i++) {
+    for (
+      let i = 0;
+      i < 64 && Math.max(this.maxIdx, k) - Math.min(this.minIdx, k) >= SERIES_BUCKETS;
+      i++
+    ) {
       this.double();
       k = Math.floor(ts / this.widthMs);
     }
@@ -149,7 +154,8 @@ export class LabelSeries {
       a.fill(0);
       for (let i = 0; i < SERIES_BUCKETS; i++) {
         const j = i - delta;
-        if (j >= 0 && j < SERIES_BUCKETS) a.set(copy.subarray(i * stride, (i + 1) * stride), j * stride);
+        if (j >= 0 && j < SERIES_BUCKETS)
+          a.set(copy.subarray(i * stride, (i + 1) * stride), j * stride);
       }
     };
     move(this.count, 1);
@@ -173,7 +179,8 @@ export class LabelSeries {
       errors[j]! += this.errors[i]!;
       sum[j]! += this.sum[i]!;
       if (this.max[i]! > max[j]!) max[j] = this.max[i]!;
-      for (let b = 0; b < SERIES_BINS; b++) bins[j * SERIES_BINS + b]! += this.bins[i * SERIES_BINS + b]!;
+      for (let b = 0; b < SERIES_BINS; b++)
+        bins[j * SERIES_BINS + b]! += this.bins[i * SERIES_BINS + b]!;
     }
     Object.assign(this, { count, errors, sum, max, bins });
   }

@@ -68,7 +68,9 @@ export function readSummary(file: string, what = 'baseline'): GateSummary {
     const code = (e as NodeJS.ErrnoException).code;
     throw new LabError(
       ExitCode.INVALID_INPUT,
-      code === 'ENOENT' ? `${what} summary ${file} does not exist` : `cannot read ${what} summary ${file}: ${code}`,
+      code === 'ENOENT'
+        ? `${what} summary ${file} does not exist`
+        : `cannot read ${what} summary ${file}: ${code}`,
       what === 'baseline'
         ? 'pass a summary.json written by an earlier gate, `--baseline auto` for the promoted one, or no --baseline to skip relative checks'
         : 'pass the summary.json written by a gate run (in its --out folder)',
@@ -99,17 +101,25 @@ export function readSummary(file: string, what = 'baseline'): GateSummary {
 
 /** Writes a file atomically: a temp file beside it, then rename (readers never see half). */
 export function writeAtomic(file: string, text: string, mode = 0o644): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`,
+  );
   writeFileSync(tmp, text, { mode });
   renameSync(tmp, file);
 }
 
-export const baselineFile = (env: string, paths = statePaths()): string => path.join(paths.baselines, `${env}.json`);
+export const baselineFile = (env: string, paths = statePaths()): string =>
+  path.join(paths.baselines, `${env}.json`);
 
 const ENV_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export function checkEnvName(env: string, flag = '--env'): string {
   if (!ENV_RE.test(env)) {
-    throw new LabError(ExitCode.INVALID_INPUT, `${flag} ${JSON.stringify(env)} is not an environment name`, 'use letters, digits, ., _ and - (like production)');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `${flag} ${JSON.stringify(env)} is not an environment name`,
+      'use letters, digits, ., _ and - (like production)',
+    );
   }
   return env;
 }
@@ -143,12 +153,16 @@ export function resolveBaseline(
   env = 'production',
   paths = statePaths(),
 ): { file: string | null; note: string | null } {
-  if (baseline === undefined) return { file: null, note: 'no --baseline given: relative (regression) checks skipped' };
+  if (baseline === undefined)
+    return { file: null, note: 'no --baseline given: relative (regression) checks skipped' };
   if (baseline === 'auto') {
     const file = baselineFile(checkEnvName(env, '--baseline-env'), paths);
     return existsSync(file)
       ? { file, note: null }
-      : { file: null, note: `--baseline auto: no ${env} baseline yet (${file}): relative checks skipped` };
+      : {
+          file: null,
+          note: `--baseline auto: no ${env} baseline yet (${file}): relative checks skipped`,
+        };
   }
   return { file: baseline, note: null };
 }

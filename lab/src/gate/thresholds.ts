@@ -89,12 +89,15 @@ const REGRESSION_EXAMPLE: Record<Metric, string> = {
   throughput: "'-20%'",
 };
 
-const isLatency = (m: Metric): m is LatencyMetric => (LATENCY_METRICS as readonly string[]).includes(m);
-const kindOf = (m: Metric): string => (isLatency(m) ? 'a duration limit' : m === 'errors' ? 'an error-rate limit' : 'a throughput limit');
+const isLatency = (m: Metric): m is LatencyMetric =>
+  (LATENCY_METRICS as readonly string[]).includes(m);
+const kindOf = (m: Metric): string =>
+  isLatency(m) ? 'a duration limit' : m === 'errors' ? 'an error-rate limit' : 'a throughput limit';
 
 /** Parses one absolute limit; returns a message (string) when it is not valid. */
 export function parseLimit(metric: Metric, raw: unknown): AbsoluteLimit | string {
-  if (typeof raw === 'number') return `${raw} is a bare number: write the limit with its operator and unit, like ${EXAMPLE[metric]}`;
+  if (typeof raw === 'number')
+    return `${raw} is a bare number: write the limit with its operator and unit, like ${EXAMPLE[metric]}`;
   if (typeof raw !== 'string') return `must be a limit like ${EXAMPLE[metric]}`;
   const bad = `'${raw}' is not ${kindOf(metric)} like ${EXAMPLE[metric]}`;
   const m = LIMIT_RE.exec(raw);
@@ -104,15 +107,20 @@ export function parseLimit(metric: Metric, raw: unknown): AbsoluteLimit | string
   const unit = (m[3] ?? '').toLowerCase();
   const upper = op === '<' || op === '<=';
   if (isLatency(metric) || metric === 'errors') {
-    if (!upper) return `'${raw}': ${metric} limits are upper bounds: use '<' or '<=' (like ${EXAMPLE[metric]})`;
-  } else if (upper) return `'${raw}': throughput limits are lower bounds: use '>' or '>=' (like ${EXAMPLE[metric]})`;
+    if (!upper)
+      return `'${raw}': ${metric} limits are upper bounds: use '<' or '<=' (like ${EXAMPLE[metric]})`;
+  } else if (upper)
+    return `'${raw}': throughput limits are lower bounds: use '>' or '>=' (like ${EXAMPLE[metric]})`;
   if (isLatency(metric)) {
     if (unit === 'ms') return { metric, op, value: num, text: raw.trim() };
     if (unit === 's') return { metric, op, value: num * 1000, text: raw.trim() };
     return unit === '' ? `'${raw}' has no unit: write ms or s (like ${EXAMPLE[metric]})` : bad;
   }
   if (metric === 'errors') {
-    if (unit !== '%') return unit === '' ? `'${raw}' has no unit: error limits are percentages (like ${EXAMPLE.errors})` : bad;
+    if (unit !== '%')
+      return unit === ''
+        ? `'${raw}' has no unit: error limits are percentages (like ${EXAMPLE.errors})`
+        : bad;
     if (num > 100) return `'${raw}': an error rate cannot exceed 100%`;
     return { metric, op, value: num, text: raw.trim() };
   }
@@ -124,7 +132,8 @@ export function parseLimit(metric: Metric, raw: unknown): AbsoluteLimit | string
 /** Parses one regression limit; 'off' → null (disabled); a string message when invalid. */
 export function parseRegression(metric: Metric, raw: unknown): RelativeLimit | null | string {
   if (raw === 'off' || raw === false) return null;
-  if (typeof raw !== 'string') return `must be a regression limit like ${REGRESSION_EXAMPLE[metric]} (or 'off')`;
+  if (typeof raw !== 'string')
+    return `must be a regression limit like ${REGRESSION_EXAMPLE[metric]} (or 'off')`;
   const text = raw.trim();
   const m = /^([+-])\s*(\d+(?:\.\d+)?)\s*(%|pp)$/i.exec(text);
   const bad = `'${raw}' is not a regression limit like ${REGRESSION_EXAMPLE[metric]}`;
@@ -135,7 +144,8 @@ export function parseRegression(metric: Metric, raw: unknown): RelativeLimit | n
       return `'${raw}': an error-rate regression is an increase in percentage points, like ${REGRESSION_EXAMPLE.errors}`;
     }
   } else if (metric === 'throughput') {
-    if (sign !== '-' || unit !== '%') return `'${raw}': a throughput regression is a drop in percent, like ${REGRESSION_EXAMPLE.throughput}`;
+    if (sign !== '-' || unit !== '%')
+      return `'${raw}': a throughput regression is a drop in percent, like ${REGRESSION_EXAMPLE.throughput}`;
   } else if (sign !== '+' || unit !== '%') {
     return `'${raw}': a latency regression is a growth in percent, like ${REGRESSION_EXAMPLE[metric]}`;
   }
@@ -145,10 +155,9 @@ export function parseRegression(metric: Metric, raw: unknown): RelativeLimit | n
 // Structure only; limits stay strings here and go through the grammar above.
 const limitValue = z.union([z.string(), z.number()]).optional();
 const regressionSchema = z.strictObject(
-  Object.fromEntries(METRICS.map((m) => [m, z.union([z.string(), z.literal(false)]).optional()])) as Record<
-    Metric,
-    z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodLiteral<false>]>>
-  >,
+  Object.fromEntries(
+    METRICS.map((m) => [m, z.union([z.string(), z.literal(false)]).optional()]),
+  ) as Record<Metric, z.ZodOptional<z.ZodUnion<[z.ZodString, z.ZodLiteral<false>]>>>,
 );
 const scopeSchema = z.strictObject({
   ...(Object.fromEntries(METRICS.map((m) => [m, limitValue])) as Record<Metric, typeof limitValue>),
@@ -171,11 +180,18 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
 };
 
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
   }
   return d[a.length]![b.length]!;
@@ -195,11 +211,19 @@ export interface ThresholdIssue {
 }
 
 const fmtPath = (keys: readonly PropertyKey[]): string =>
-  keys.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '') ||
-  '(top level)';
+  keys.reduce<string>(
+    (acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)),
+    '',
+  ) || '(top level)';
 
-function lineOf(doc: Document, lc: LineCounter, keys: readonly PropertyKey[], key?: string): number | undefined {
-  const node = doc.getIn(keys as unknown[], true) as { range?: [number, number, number] } | undefined;
+function lineOf(
+  doc: Document,
+  lc: LineCounter,
+  keys: readonly PropertyKey[],
+  key?: string,
+): number | undefined {
+  const node = doc.getIn(keys as unknown[], true) as
+    { range?: [number, number, number] } | undefined;
   if (key !== undefined && isMap(node)) {
     const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
     const k = pair?.key as { range?: [number, number, number] } | undefined;
@@ -216,10 +240,13 @@ export class ThresholdsError extends LabError {
     readonly file: string,
     readonly issues: ThresholdIssue[],
   ) {
-    const fmt = (i: ThresholdIssue) => `${i.path}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`;
+    const fmt = (i: ThresholdIssue) =>
+      `${i.path}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`;
     super(
       ExitCode.INVALID_INPUT,
-      issues.length === 1 ? `${file}: ${fmt(issues[0]!)}` : `${file}: ${issues.length} problems in the thresholds`,
+      issues.length === 1
+        ? `${file}: ${fmt(issues[0]!)}`
+        : `${file}: ${issues.length} problems in the thresholds`,
       'fix the thresholds file (format: README "Thresholds and the gate"); the gate judged nothing',
       issues.length === 1 ? [] : issues.map(fmt),
     );
@@ -235,7 +262,9 @@ export function loadThresholds(file: string): Thresholds {
     const code = (e as NodeJS.ErrnoException).code;
     throw new LabError(
       ExitCode.INVALID_INPUT,
-      code === 'ENOENT' ? `thresholds file ${file} does not exist` : `cannot read thresholds file ${file}: ${code}`,
+      code === 'ENOENT'
+        ? `thresholds file ${file} does not exist`
+        : `cannot read thresholds file ${file}: ${code}`,
       'the default is jmeter/thresholds.yml in the lab repository',
     );
   }
@@ -256,14 +285,16 @@ export function parseThresholds(text: string, file: string): Thresholds {
     );
   }
   const raw: unknown = doc.toJS();
-  if (raw === null || raw === undefined) throw new ThresholdsError(file, [{ path: '(file)', message: 'is empty' }]);
+  if (raw === null || raw === undefined)
+    throw new ThresholdsError(file, [{ path: '(file)', message: 'is empty' }]);
   const parsed = fileSchema.safeParse(raw);
   const issues: ThresholdIssue[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const p = issue.path;
       if (issue.code === 'unrecognized_keys') {
-        const ctx = p.length === 0 ? 'top' : p[p.length - 1] === 'regression' ? 'regression' : 'scope';
+        const ctx =
+          p.length === 0 ? 'top' : p[p.length - 1] === 'regression' ? 'regression' : 'scope';
         for (const key of issue.keys) {
           issues.push({
             path: fmtPath([...p, key]),
@@ -278,9 +309,11 @@ export function parseThresholds(text: string, file: string): Thresholds {
       }
       const last = p[p.length - 1];
       let message = issue.message;
-      if (last === 'min_samples') message = 'must be a whole number of samples, at least 1 (like 200)';
+      if (last === 'min_samples')
+        message = 'must be a whole number of samples, at least 1 (like 200)';
       else if (last === 'version') message = 'must be 1';
-      else if (issue.code === 'invalid_type' && issue.expected === 'object') message = 'must be a mapping';
+      else if (issue.code === 'invalid_type' && issue.expected === 'object')
+        message = 'must be a mapping';
       else if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
         const metric = METRICS.find((m) => m === last);
         if (metric) {
@@ -296,26 +329,44 @@ export function parseThresholds(text: string, file: string): Thresholds {
   const data = parsed.data;
   const defaultMin = data.min_samples ?? DEFAULT_MIN_SAMPLES;
 
-  const regressionOf = (input: ScopeInput['regression'], base: readonly PropertyKey[]): Map<Metric, RelativeLimit | null> => {
+  const regressionOf = (
+    input: ScopeInput['regression'],
+    base: readonly PropertyKey[],
+  ): Map<Metric, RelativeLimit | null> => {
     const out = new Map<Metric, RelativeLimit | null>();
     for (const metric of METRICS) {
       const v = input?.[metric];
       if (v === undefined) continue;
       const r = parseRegression(metric, v);
-      if (typeof r === 'string') issues.push({ path: fmtPath([...base, metric]), line: lineOf(doc, lc, [...base, metric]), message: r });
+      if (typeof r === 'string')
+        issues.push({
+          path: fmtPath([...base, metric]),
+          line: lineOf(doc, lc, [...base, metric]),
+          message: r,
+        });
       else out.set(metric, r);
     }
     return out;
   };
   const defaults = regressionOf(data.regression, ['regression']);
 
-  const scope = (name: string, isOverall: boolean, input: ScopeInput, base: readonly PropertyKey[]): Scope => {
+  const scope = (
+    name: string,
+    isOverall: boolean,
+    input: ScopeInput,
+    base: readonly PropertyKey[],
+  ): Scope => {
     const absolute: AbsoluteLimit[] = [];
     for (const metric of METRICS) {
       const v = input[metric];
       if (v === undefined) continue;
       const r = parseLimit(metric, v);
-      if (typeof r === 'string') issues.push({ path: fmtPath([...base, metric]), line: lineOf(doc, lc, [...base, metric]), message: r });
+      if (typeof r === 'string')
+        issues.push({
+          path: fmtPath([...base, metric]),
+          line: lineOf(doc, lc, [...base, metric]),
+          message: r,
+        });
       else absolute.push(r);
     }
     const own = regressionOf(input.regression, [...base, 'regression']);
@@ -331,11 +382,15 @@ export function parseThresholds(text: string, file: string): Thresholds {
   const scopes: Scope[] = [];
   if (data.overall) scopes.push(scope('overall', true, data.overall, ['overall']));
   else if (defaults.size > 0) scopes.push(scope('overall', true, {}, ['overall']));
-  for (const [label, input] of Object.entries(data.labels ?? {})) scopes.push(scope(label, false, input, ['labels', label]));
+  for (const [label, input] of Object.entries(data.labels ?? {}))
+    scopes.push(scope(label, false, input, ['labels', label]));
   if (issues.length > 0) throw new ThresholdsError(file, issues);
   if (scopes.every((s) => s.absolute.length === 0 && s.regression.length === 0)) {
     throw new ThresholdsError(file, [
-      { path: '(file)', message: 'sets no limit at all: a gate without limits would pass anything' },
+      {
+        path: '(file)',
+        message: 'sets no limit at all: a gate without limits would pass anything',
+      },
     ]);
   }
   return {

@@ -5,7 +5,17 @@ import { describe, expect, test } from '@jest/globals';
 import { JtlParser, summarizeJtl } from '../../src/gate/jtl.js';
 import { LabelAccumulator, TimeGrid, SERIES_BUCKETS } from '../../src/gate/stats.js';
 import { ExitCode, LabError } from '../../src/errors.js';
-import { HEADER, HEADER_COLUMNS, jtlText, line, rng, samples, sortedPercentile, tempDir, writeFile } from './support.js';
+import {
+  HEADER,
+  HEADER_COLUMNS,
+  jtlText,
+  line,
+  rng,
+  samples,
+  sortedPercentile,
+  tempDir,
+  writeFile,
+} from './support.js';
 
 const dir = tempDir();
 
@@ -50,12 +60,34 @@ describe('parsing', () => {
   test('locates columns by header name, whatever their order', () => {
     const text = 'label,success,elapsed,extra,timeStamp\nx,true,5,"a,b",100\nx,false,7,,110\n';
     const s = parseAll(text);
-    expect(s.labels.x).toMatchObject({ count: 2, errors: 1, min: 5, max: 7, firstStartMs: 100, lastEndMs: 117 });
+    expect(s.labels.x).toMatchObject({
+      count: 2,
+      errors: 1,
+      min: 5,
+      max: 7,
+      firstStartMs: 100,
+      lastEndMs: 117,
+    });
   });
 
   test('quoted fields with commas, doubled quotes and newlines (RFC 4180), CRLF and a BOM', () => {
-    const tricky = { ts: 2000, elapsed: 42, label: 'odd "label", with comma', failure: 'line one\r\nline "two", end', success: false };
-    const text = '\uFEFF' + jtlText([{ ts: 1000, elapsed: 1, label: 'plain' }, tricky, { ts: 3000, elapsed: 3, label: 'plain' }], '\r\n');
+    const tricky = {
+      ts: 2000,
+      elapsed: 42,
+      label: 'odd "label", with comma',
+      failure: 'line one\r\nline "two", end',
+      success: false,
+    };
+    const text =
+      '\uFEFF' +
+      jtlText(
+        [
+          { ts: 1000, elapsed: 1, label: 'plain' },
+          tricky,
+          { ts: 3000, elapsed: 3, label: 'plain' },
+        ],
+        '\r\n',
+      );
     const s = parseAll(text);
     expect(Object.keys(s.labels).sort()).toEqual(['odd "label", with comma', 'plain']);
     expect(s.labels['odd "label", with comma']).toMatchObject({ count: 1, errors: 1, max: 42 });
@@ -65,11 +97,14 @@ describe('parsing', () => {
   });
 
   test('the same result whatever the chunk boundaries (every split point of a tricky file)', () => {
-    const text = jtlText([
-      { ts: 1000, elapsed: 11, label: 'a', failure: 'x,"y"\nz', success: false },
-      { ts: 1001, elapsed: 12, label: '"q"' },
-      { ts: 1002, elapsed: 13, label: 'a' },
-    ], '\r\n');
+    const text = jtlText(
+      [
+        { ts: 1000, elapsed: 11, label: 'a', failure: 'x,"y"\nz', success: false },
+        { ts: 1001, elapsed: 12, label: '"q"' },
+        { ts: 1002, elapsed: 13, label: 'a' },
+      ],
+      '\r\n',
+    );
     const whole = JSON.stringify(parseAll(text));
     const buf = Buffer.from(text);
     for (let cut = 1; cut < buf.length; cut++) {
@@ -88,12 +123,17 @@ describe('parsing', () => {
   });
 
   test('blank lines are skipped but still counted for line numbers', async () => {
-    const e = await invalid('blank-then-bad.jtl', `${HEADER}\n\n${line({ ts: 1, elapsed: 2, label: 'a' })}\n\n1,x,a\n`);
+    const e = await invalid(
+      'blank-then-bad.jtl',
+      `${HEADER}\n\n${line({ ts: 1, elapsed: 2, label: 'a' })}\n\n1,x,a\n`,
+    );
     expect(e.message).toMatch(/:5: /);
   });
 
   test('summarizeJtl streams a multi-megabyte file in chunks with the same figures as one feed', async () => {
-    const many = samples([{ label: 'big', count: 40_000, elapsed: (i) => i % 997 }], { durationMs: 600_000 });
+    const many = samples([{ label: 'big', count: 40_000, elapsed: (i) => i % 997 }], {
+      durationMs: 600_000,
+    });
     const text = jtlText(many);
     const file = writeFile(dir, 'big.jtl', text);
     const streamed = await summarizeJtl(file);
@@ -143,14 +183,22 @@ describe('percentiles (nearest rank) agree with sorting every sample', () => {
     );
     const s = parseAll(jtlText(data));
     const all = data.map((d) => d.elapsed);
-    for (const p of [50, 90, 95, 99] as const) expect(s.overall[`p${p}`]).toBe(sortedPercentile(all, p));
-    expect(s.labels.slow!.p95).toBe(sortedPercentile(data.filter((d) => d.label === 'slow').map((d) => d.elapsed), 95));
+    for (const p of [50, 90, 95, 99] as const)
+      expect(s.overall[`p${p}`]).toBe(sortedPercentile(all, p));
+    expect(s.labels.slow!.p95).toBe(
+      sortedPercentile(
+        data.filter((d) => d.label === 'slow').map((d) => d.elapsed),
+        95,
+      ),
+    );
   });
 });
 
 describe('time series for the chart', () => {
   test('keeps a fixed number of buckets, doubling their width, and loses no sample', () => {
-    const data = samples([{ label: 'a', count: 5000, elapsed: (i) => (i < 2500 ? 50 : 400) }], { durationMs: 3_600_000 });
+    const data = samples([{ label: 'a', count: 5000, elapsed: (i) => (i < 2500 ? 50 : 400) }], {
+      durationMs: 3_600_000,
+    });
     const s = parseAll(jtlText(data));
     const pts = s.series.overall;
     expect(pts.length).toBeLessThanOrEqual(SERIES_BUCKETS);
@@ -176,7 +224,8 @@ describe('time series for the chart', () => {
 });
 
 describe('invalid files: exit 2, the file and the line, never a stack trace', () => {
-  const row = (o: Partial<Parameters<typeof line>[0]> = {}) => line({ ts: 1_764_536_400_000, elapsed: 12, label: 'browse_catalog', ...o });
+  const row = (o: Partial<Parameters<typeof line>[0]> = {}) =>
+    line({ ts: 1_764_536_400_000, elapsed: 12, label: 'browse_catalog', ...o });
 
   test('missing file', async () => {
     const e = await summarizeJtl(`${dir}/nope.jtl`).catch((err: LabError) => err);
@@ -184,10 +233,14 @@ describe('invalid files: exit 2, the file and the line, never a stack trace', ()
     expect((e as LabError).message).toMatch(/nope\.jtl does not exist/);
   });
   test('empty file', async () => {
-    expect((await invalid('empty.jtl', '')).message).toMatch(/empty\.jtl:1: the file is empty: no CSV header and no samples/);
+    expect((await invalid('empty.jtl', '')).message).toMatch(
+      /empty\.jtl:1: the file is empty: no CSV header and no samples/,
+    );
   });
   test('header only', async () => {
-    expect((await invalid('header-only.jtl', `${HEADER}\n`)).message).toMatch(/header-only\.jtl:1: the file has a header but no samples/);
+    expect((await invalid('header-only.jtl', `${HEADER}\n`)).message).toMatch(
+      /header-only\.jtl:1: the file has a header but no samples/,
+    );
   });
   test('no header (JMeter without print_field_names)', async () => {
     const e = await invalid('no-header.jtl', `${row()}\n`);
@@ -199,21 +252,32 @@ describe('invalid files: exit 2, the file and the line, never a stack trace', ()
     expect(e.message).toMatch(/:1: the header lacks column label/);
   });
   test('XML JTL', async () => {
-    const e = await invalid('xml.jtl', '<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n');
+    const e = await invalid(
+      'xml.jtl',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testResults version="1.2">\n',
+    );
     expect(e.message).toMatch(/:1: the header lacks columns timeStamp, elapsed, label, success/);
     expect(e.hint).toMatch(/XML JTLs are not supported/);
   });
   test('truncated last line (JMeter killed mid-write)', async () => {
     const cut = row().slice(0, 30);
     const e = await invalid('truncated.jtl', `${HEADER}\n${row()}\n${row()}\n${cut}`);
-    expect(e.message).toMatch(/truncated\.jtl:4: truncated last record: \d+ of 17 fields and no end of line/);
+    expect(e.message).toMatch(
+      /truncated\.jtl:4: truncated last record: \d+ of 17 fields and no end of line/,
+    );
   });
   test('truncated inside a quoted field', async () => {
-    const e = await invalid('truncated-quote.jtl', `${HEADER}\n${row()}\n1,2,a,500,"Internal, Serv`);
+    const e = await invalid(
+      'truncated-quote.jtl',
+      `${HEADER}\n${row()}\n1,2,a,500,"Internal, Serv`,
+    );
     expect(e.message).toMatch(/:3: unterminated quoted field \(column 5, responseMessage\)/);
   });
   test('a line with too few columns in the middle', async () => {
-    const e = await invalid('short-line.jtl', `${HEADER}\n${row()}\n1764536400000,12,browse_catalog\n${row()}\n`);
+    const e = await invalid(
+      'short-line.jtl',
+      `${HEADER}\n${row()}\n1764536400000,12,browse_catalog\n${row()}\n`,
+    );
     expect(e.message).toMatch(/short-line\.jtl:3: 3 fields, but the header has 17 columns/);
   });
   test('a line with too many columns', async () => {
@@ -221,16 +285,26 @@ describe('invalid files: exit 2, the file and the line, never a stack trace', ()
     expect(e.message).toMatch(/:2: more fields than the header's 17 columns/);
   });
   test('non-numeric elapsed', async () => {
-    const e = await invalid('nan-elapsed.jtl', `${HEADER}\n${row()}\n${row().replace(',12,', ',12ms,')}\n`);
-    expect(e.message).toMatch(/nan-elapsed\.jtl:3: elapsed "12ms" is not a whole number of milliseconds/);
+    const e = await invalid(
+      'nan-elapsed.jtl',
+      `${HEADER}\n${row()}\n${row().replace(',12,', ',12ms,')}\n`,
+    );
+    expect(e.message).toMatch(
+      /nan-elapsed\.jtl:3: elapsed "12ms" is not a whole number of milliseconds/,
+    );
   });
   test('negative elapsed', async () => {
     const e = await invalid('neg-elapsed.jtl', `${HEADER}\n${row({ elapsed: -5 })}\n`);
     expect(e.message).toMatch(/:2: elapsed "-5" is not a whole number/);
   });
   test('formatted timestamps', async () => {
-    const e = await invalid('date-ts.jtl', `${HEADER}\n${row().replace('1764536400000', '2026/11/30 21:00:00')}\n`);
-    expect(e.message).toMatch(/:2: timeStamp "2026\/11\/30 21:00:00" is not a whole number of epoch milliseconds/);
+    const e = await invalid(
+      'date-ts.jtl',
+      `${HEADER}\n${row().replace('1764536400000', '2026/11/30 21:00:00')}\n`,
+    );
+    expect(e.message).toMatch(
+      /:2: timeStamp "2026\/11\/30 21:00:00" is not a whole number of epoch milliseconds/,
+    );
     expect(e.hint).toMatch(/timestamp_format=ms/);
   });
   test('success neither true nor false', async () => {
@@ -242,7 +316,10 @@ describe('invalid files: exit 2, the file and the line, never a stack trace', ()
     expect(e.message).toMatch(/:3: a second header line/);
   });
   test('garbage after a closing quote', async () => {
-    const e = await invalid('bad-quote.jtl', `${HEADER}\n${row({ label: 'x' }).replace(',x,', ',"x"y,')}\n`);
+    const e = await invalid(
+      'bad-quote.jtl',
+      `${HEADER}\n${row({ label: 'x' }).replace(',x,', ',"x"y,')}\n`,
+    );
     expect(e.message).toMatch(/:2: unexpected "y" after the closing quote of column 3, label/);
   });
   test('binary garbage', async () => {

@@ -17,8 +17,14 @@ describeWithTools(['pushgateway'], 'gate → real Pushgateway', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const bin = which('prometheus-pushgateway') ?? which('pushgateway')!;
-    child = spawn('timeout', ['300', bin, `--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
-    await waitFor('the pushgateway', async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 20_000 });
+    child = spawn(
+      'timeout',
+      ['300', bin, `--web.listen-address=127.0.0.1:${port}`, '--persistence.file='],
+      { stdio: 'ignore' },
+    );
+    await waitFor('the pushgateway', async () => (await fetch(`${url}/-/ready`)).ok, {
+      timeoutMs: 20_000,
+    });
   }, 30_000);
 
   afterAll(() => {
@@ -29,7 +35,8 @@ describeWithTools(['pushgateway'], 'gate → real Pushgateway', () => {
   const value = (text: string, name: string, labels: Record<string, string>): number | null => {
     for (const line of text.split('\n')) {
       if (!line.startsWith(`${name}{`)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.split(' ').pop());
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+        return Number(line.split(' ').pop());
     }
     return null;
   };
@@ -45,8 +52,17 @@ describeWithTools(['pushgateway'], 'gate → real Pushgateway', () => {
         ]),
       ),
     );
-    const thresholds = writeFile(dir, 'th.yml', 'labels:\n  browse_catalog: { p95: "< 300ms" }\n  place_order: { p95: "< 800ms" }\n');
-    return runGate({ results, thresholds, outDir: path.join(dir, release), pushgateway: { url: pushUrl, env: 'staging', release } });
+    const thresholds = writeFile(
+      dir,
+      'th.yml',
+      'labels:\n  browse_catalog: { p95: "< 300ms" }\n  place_order: { p95: "< 800ms" }\n',
+    );
+    return runGate({
+      results,
+      thresholds,
+      outDir: path.join(dir, release),
+      pushgateway: { url: pushUrl, env: 'staging', release },
+    });
   }
 
   test('a passing gate pushes passed=1, its timestamp and per-label figures', async () => {
@@ -57,11 +73,22 @@ describeWithTools(['pushgateway'], 'gate → real Pushgateway', () => {
     const text = await metrics();
     const group = { job: 'lab_loadtest', env: 'staging', release: 'v1.0.0' };
     expect(value(text, 'lab_loadtest_gate_passed', group)).toBe(1);
-    expect(value(text, 'lab_loadtest_gate_timestamp_seconds', group)).toBeGreaterThanOrEqual(Math.floor(before));
-    expect(value(text, 'lab_loadtest_p95_seconds', { ...group, label: 'browse_catalog' })).toBeCloseTo(0.1, 6);
-    expect(value(text, 'lab_loadtest_p95_seconds', { ...group, label: 'place_order' })).toBeCloseTo(0.2, 6);
-    expect(value(text, 'lab_loadtest_error_ratio', { ...group, label: 'browse_catalog' })).toBeCloseTo(0.01, 6);
-    expect(value(text, 'lab_loadtest_throughput_rps', { ...group, label: 'overall' })).toBeGreaterThan(10);
+    expect(value(text, 'lab_loadtest_gate_timestamp_seconds', group)).toBeGreaterThanOrEqual(
+      Math.floor(before),
+    );
+    expect(
+      value(text, 'lab_loadtest_p95_seconds', { ...group, label: 'browse_catalog' }),
+    ).toBeCloseTo(0.1, 6);
+    expect(value(text, 'lab_loadtest_p95_seconds', { ...group, label: 'place_order' })).toBeCloseTo(
+      0.2,
+      6,
+    );
+    expect(
+      value(text, 'lab_loadtest_error_ratio', { ...group, label: 'browse_catalog' }),
+    ).toBeCloseTo(0.01, 6);
+    expect(
+      value(text, 'lab_loadtest_throughput_rps', { ...group, label: 'overall' }),
+    ).toBeGreaterThan(10);
   }, 30_000);
 
   test('a failing gate replaces the group: passed=0, and the old release is gone', async () => {
@@ -76,6 +103,8 @@ describeWithTools(['pushgateway'], 'gate → real Pushgateway', () => {
     const closed = await freePort();
     const r = await gateRun(100, 'v1.2.0', `http://127.0.0.1:${closed}`);
     expect(r).toMatchObject({ verdict: 'pass', exitCode: 0, push: { ok: false } });
-    expect(r.notes.join('\n')).toMatch(/pushing the gate verdict to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/lab_loadtest\/env\/staging failed: .*\(the verdict stands\)/);
+    expect(r.notes.join('\n')).toMatch(
+      /pushing the gate verdict to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/lab_loadtest\/env\/staging failed: .*\(the verdict stands\)/,
+    );
   }, 30_000);
 });

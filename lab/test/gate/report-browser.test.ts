@@ -38,9 +38,21 @@ describeWithTools(['chromium'], 'gate report in headless Chromium', () => {
       jtlText(
         samples(
           [
-            { label: 'browse_catalog', count: 6000, elapsed: (_i, r) => 30 + Math.floor(r() * r() * 250) },
-            { label: 'search_catalog', count: 3000, elapsed: (_i, r) => 60 + Math.floor(r() * r() * 400) },
-            { label: 'view_product', count: 3000, elapsed: (_i, r) => 15 + Math.floor(r() * r() * 120) },
+            {
+              label: 'browse_catalog',
+              count: 6000,
+              elapsed: (_i, r) => 30 + Math.floor(r() * r() * 250),
+            },
+            {
+              label: 'search_catalog',
+              count: 3000,
+              elapsed: (_i, r) => 60 + Math.floor(r() * r() * 400),
+            },
+            {
+              label: 'view_product',
+              count: 3000,
+              elapsed: (_i, r) => 15 + Math.floor(r() * r() * 120),
+            },
             {
               label: 'place_order',
               count: 1200,
@@ -89,7 +101,9 @@ describeWithTools(['chromium'], 'gate report in headless Chromium', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]); // self-contained: nothing else is fetched
 
-    await expect(page.locator('#verdict').textContent()).resolves.toBe(report.verdict.toUpperCase());
+    await expect(page.locator('#verdict').textContent()).resolves.toBe(
+      report.verdict.toUpperCase(),
+    );
     const rows = page.locator('#checks tbody tr');
     const skipped = report.checks.filter((c) => c.status === 'skip').length;
     expect(await rows.count()).toBe(report.checks.length - skipped);
@@ -97,7 +111,9 @@ describeWithTools(['chromium'], 'gate report in headless Chromium', () => {
     // failures come first
     expect(await rows.first().getAttribute('class')).toBe('fail');
     expect(await page.locator('#checks').isVisible()).toBe(true);
-    expect(await page.locator('#checks tr.fail').count()).toBe(report.checks.filter((c) => c.status === 'fail').length);
+    expect(await page.locator('#checks tr.fail').count()).toBe(
+      report.checks.filter((c) => c.status === 'fail').length,
+    );
 
     const chart = page.locator('#latency-chart');
     expect(await chart.isVisible()).toBe(true);
@@ -105,7 +121,9 @@ describeWithTools(['chromium'], 'gate report in headless Chromium', () => {
     expect(box!.width).toBeGreaterThan(500);
     expect(box!.height).toBeGreaterThan(200);
     // one line per label, each with many points
-    const lines = await page.locator('#latency-chart path').evaluateAll((ps) => ps.map((p) => (p.getAttribute('d') ?? '').split('L').length));
+    const lines = await page
+      .locator('#latency-chart path')
+      .evaluateAll((ps) => ps.map((p) => (p.getAttribute('d') ?? '').split('L').length));
     expect(lines).toHaveLength(4);
     for (const points of lines) expect(points).toBeGreaterThan(50);
     expect(await page.locator('#throughput-chart rect').count()).toBeGreaterThan(0); // error bars
@@ -121,14 +139,15 @@ describeWithTools(['chromium'], 'gate report in headless Chromium', () => {
   test('junit.xml is well-formed XML with one testcase per check', async () => {
     const page = await context.newPage();
     const xml = readFileSync(report.outputs.junit, 'utf8');
-    const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'application/xml');
+    // Evaluated in the page (a browser's XML parser); a string keeps DOM types out of Node's tsconfig.
+    const parsed = await page.evaluate(`(() => {
+      const doc = new DOMParser().parseFromString(${JSON.stringify(xml)}, 'application/xml');
       return {
         errors: doc.getElementsByTagName('parsererror').length,
         cases: doc.getElementsByTagName('testcase').length,
         failures: doc.getElementsByTagName('failure').length,
       };
-    }, xml);
+    })()`);
     expect(parsed).toEqual({
       errors: 0,
       cases: report.checks.length,

@@ -35,7 +35,8 @@ export interface Sample {
   message?: string;
 }
 
-export const csvField = (v: string): string => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+export const csvField = (v: string): string =>
+  /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 
 export function line(s: Sample): string {
   const ok = s.success ?? true;
@@ -48,7 +49,8 @@ export function line(s: Sample): string {
     threadName: 'Baseline mix 1-1',
     dataType: 'text',
     success: String(ok),
-    failureMessage: s.failure ?? (ok ? '' : 'Test failed: code expected to contain /200/, but was "500"'),
+    failureMessage:
+      s.failure ?? (ok ? '' : 'Test failed: code expected to contain /200/, but was "500"'),
     bytes: '1234',
     sentBytes: '210',
     grpThreads: '4',
@@ -90,7 +92,10 @@ export interface LabelSpec {
  * Interleaves labels over `durationMs` starting at `start`: sample timestamps are evenly spread,
  * so throughput is known (count / duration, give or take the last sample's elapsed).
  */
-export function samples(specs: readonly LabelSpec[], { start = 1_764_536_400_000, durationMs = 60_000, seed = 7 } = {}): Sample[] {
+export function samples(
+  specs: readonly LabelSpec[],
+  { start = 1_764_536_400_000, durationMs = 60_000, seed = 7 } = {},
+): Sample[] {
   const rand = rng(seed);
   const out: Sample[] = [];
   for (const spec of specs) {
@@ -106,7 +111,8 @@ export function samples(specs: readonly LabelSpec[], { start = 1_764_536_400_000
   return out.sort((a, b) => a.ts + a.elapsed - (b.ts + b.elapsed)); // JMeter writes at sample end
 }
 
-export const tempDir = (prefix = 'lab-gate-'): string => mkdtempSync(path.join(os.tmpdir(), prefix));
+export const tempDir = (prefix = 'lab-gate-'): string =>
+  mkdtempSync(path.join(os.tmpdir(), prefix));
 
 export function writeFile(dir: string, name: string, text: string | Buffer): string {
   const file = path.join(dir, name);

@@ -3,7 +3,12 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { ExitCode, LabError } from '../../src/errors.js';
-import { loadThresholds, parseLimit, parseRegression, parseThresholds } from '../../src/gate/thresholds.js';
+import {
+  loadThresholds,
+  parseLimit,
+  parseRegression,
+  parseThresholds,
+} from '../../src/gate/thresholds.js';
 import { repoRoot } from '../../src/state.js';
 
 function problems(yaml: string): { message: string; details: readonly string[] } {
@@ -49,7 +54,11 @@ describe('limit grammar', () => {
     ['p95', '< 3OOms', "'< 3OOms' is not a duration limit like '< 300ms'"],
     ['p95', '< 300', "'< 300' has no unit: write ms or s"],
     ['p95', '> 300ms', 'p95 limits are upper bounds'],
-    ['p95', 300, "300 is a bare number: write the limit with its operator and unit, like '< 300ms'"],
+    [
+      'p95',
+      300,
+      "300 is a bare number: write the limit with its operator and unit, like '< 300ms'",
+    ],
     ['errors', '< 1', 'error limits are percentages'],
     ['errors', '< 101%', 'cannot exceed 100%'],
     ['throughput', '< 50/s', 'throughput limits are lower bounds'],
@@ -73,39 +82,59 @@ describe('limit grammar', () => {
 describe('typos and structure errors, each with its path and line', () => {
   test("the issue's example: a letter O in a number", () => {
     const { message } = problems('labels:\n  search_catalog:\n    p95: "< 3OOms"\n');
-    expect(message).toBe("thresholds.yml: labels.search_catalog.p95 (line 3): '< 3OOms' is not a duration limit like '< 300ms'");
+    expect(message).toBe(
+      "thresholds.yml: labels.search_catalog.p95 (line 3): '< 3OOms' is not a duration limit like '< 300ms'",
+    );
   });
   test('unknown metric, with a suggestion', () => {
     const { message } = problems('labels:\n  search_catalog:\n    p59: "< 300ms"\n');
-    expect(message).toMatch(/labels\.search_catalog\.p59 \(line 3\): unknown metric \(did you mean 'p50'\?\); known: p50, p90, p95, p99, mean, max, errors, throughput, min_samples, regression/);
+    expect(message).toMatch(
+      /labels\.search_catalog\.p59 \(line 3\): unknown metric \(did you mean 'p50'\?\); known: p50, p90, p95, p99, mean, max, errors, throughput, min_samples, regression/,
+    );
   });
   test('misspelt top-level key', () => {
-    expect(problems('lables:\n  a: { p95: "< 1s" }\n').message).toMatch(/lables \(line 1\): unknown key \(did you mean 'labels'\?\)/);
+    expect(problems('lables:\n  a: { p95: "< 1s" }\n').message).toMatch(
+      /lables \(line 1\): unknown key \(did you mean 'labels'\?\)/,
+    );
   });
   test('unknown regression metric', () => {
-    expect(problems('regression:\n  p95: "+20%"\n  latency: "+10%"\n').message).toMatch(/regression\.latency \(line 3\): unknown regression metric/);
+    expect(problems('regression:\n  p95: "+20%"\n  latency: "+10%"\n').message).toMatch(
+      /regression\.latency \(line 3\): unknown regression metric/,
+    );
   });
   test('min_samples must be a whole number', () => {
-    expect(problems('min_samples: 2.5\noverall: { errors: "< 1%" }\n').message).toMatch(/min_samples \(line 1\): must be a whole number of samples/);
+    expect(problems('min_samples: 2.5\noverall: { errors: "< 1%" }\n').message).toMatch(
+      /min_samples \(line 1\): must be a whole number of samples/,
+    );
   });
   test('a label that is not a mapping', () => {
-    expect(problems('labels:\n  a: "< 300ms"\n').message).toMatch(/labels\.a \(line 2\): must be a mapping/);
+    expect(problems('labels:\n  a: "< 300ms"\n').message).toMatch(
+      /labels\.a \(line 2\): must be a mapping/,
+    );
   });
   test('wrong version', () => {
-    expect(problems('version: 2\noverall: { errors: "< 1%" }\n').message).toMatch(/version \(line 1\): must be 1/);
+    expect(problems('version: 2\noverall: { errors: "< 1%" }\n').message).toMatch(
+      /version \(line 1\): must be 1/,
+    );
   });
   test('invalid YAML', () => {
-    expect(problems('labels:\n  a: { p95: "< 1s"\n').message).toMatch(/\(yaml\) \(line \d\): invalid YAML/);
+    expect(problems('labels:\n  a: { p95: "< 1s"\n').message).toMatch(
+      /\(yaml\) \(line \d\): invalid YAML/,
+    );
   });
   test('duplicate keys', () => {
-    expect(problems('overall:\n  errors: "< 1%"\n  errors: "< 2%"\n').message).toMatch(/invalid YAML: Map keys must be unique/);
+    expect(problems('overall:\n  errors: "< 1%"\n  errors: "< 2%"\n').message).toMatch(
+      /invalid YAML: Map keys must be unique/,
+    );
   });
   test('empty file and a file without limits', () => {
     expect(problems('').message).toMatch(/\(file\): is empty/);
     expect(problems('min_samples: 10\n').message).toMatch(/sets no limit at all/);
   });
   test('several problems are all listed at once', () => {
-    const { message, details } = problems('labels:\n  a:\n    p95: "< 3OOms"\n    errors: "1%"\n    throughput: "< 5/s"\n');
+    const { message, details } = problems(
+      'labels:\n  a:\n    p95: "< 3OOms"\n    errors: "1%"\n    throughput: "< 5/s"\n',
+    );
     expect(message).toBe('thresholds.yml: 3 problems in the thresholds');
     expect(details).toEqual([
       "labels.a.p95 (line 3): '< 3OOms' is not a duration limit like '< 300ms'",
@@ -114,7 +143,9 @@ describe('typos and structure errors, each with its path and line', () => {
     ]);
   });
   test('missing file', () => {
-    expect(() => loadThresholds('/nonexistent/thresholds.yml')).toThrow(/thresholds file \/nonexistent\/thresholds\.yml does not exist/);
+    expect(() => loadThresholds('/nonexistent/thresholds.yml')).toThrow(
+      /thresholds file \/nonexistent\/thresholds\.yml does not exist/,
+    );
   });
 });
 
@@ -126,8 +157,14 @@ describe('scopes', () => {
     );
     const [overall, a, b] = t.scopes;
     expect(overall).toMatchObject({ name: 'overall', minSamples: 50 });
-    expect(overall!.regression.map((r) => [r.metric, r.value])).toEqual([['p95', 20], ['errors', 1]]);
-    expect(a!.regression.map((r) => [r.metric, r.value])).toEqual([['p95', 50], ['errors', 1]]);
+    expect(overall!.regression.map((r) => [r.metric, r.value])).toEqual([
+      ['p95', 20],
+      ['errors', 1],
+    ]);
+    expect(a!.regression.map((r) => [r.metric, r.value])).toEqual([
+      ['p95', 50],
+      ['errors', 1],
+    ]);
     expect(b!.regression.map((r) => r.metric)).toEqual(['p95']);
     expect(b!.minSamples).toBe(5);
   });
