@@ -148,7 +148,7 @@ describe('Grafana provisioning files', () => {
 });
 
 describeWithTools(
-  ['prometheus', 'pushgateway', 'nginx'],
+  ['prometheus', 'pushgateway', 'nginx', 'node-exporter', 'nginx-exporter'],
   'every dashboard query returns data from a real Prometheus',
   () => {
     let stack: Stack;

@@ -29,7 +29,7 @@ const DASH_DIR = path.join(ROOT, 'grafana/dashboards');
 const OUT_DIR = path.join(ROOT, 'grafana/screenshots');
 
 describeWithTools(
-  ['prometheus', 'pushgateway', 'nginx', 'chromium'],
+  ['prometheus', 'pushgateway', 'nginx', 'node-exporter', 'nginx-exporter', 'chromium'],
   'dashboard pictures rendered from real data',
   () => {
     let stack: Stack;

@@ -81,6 +81,19 @@ export const TOOLS = {
         ? null
         : 'pushgateway not found on PATH',
   },
+  'node-exporter': {
+    label: 'prometheus-node-exporter',
+    hint: `${APT} apt-get install prometheus-node-exporter)`,
+    probe: () =>
+      which('prometheus-node-exporter') || which('node_exporter')
+        ? null
+        : 'prometheus-node-exporter not found on PATH',
+  },
+  'nginx-exporter': {
+    label: 'prometheus-nginx-exporter',
+    hint: `${APT} apt-get install prometheus-nginx-exporter)`,
+    probe: onPath('prometheus-nginx-exporter'),
+  },
   nginx: { label: 'nginx', hint: `${APT} apt-get install nginx-light)`, probe: onPath('nginx') },
   jmeter: {
     label: 'jmeter',

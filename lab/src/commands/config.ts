@@ -1,7 +1,5 @@
 // lab config show [--json] | lab config validate [FILE]
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { loadConfig } from '../config/load.js';
 import type { CommandModule } from './types.js';
 
 export const configCommand: CommandModule = {
@@ -11,8 +9,9 @@ export const configCommand: CommandModule = {
     config
       .command('show')
       .description('print the effective config (file + lab.local.yml + env + flags, profile applied)')
-      .action(() => {
+      .action(async () => {
         const g = ctx.globals();
+        const [{ loadConfig }, { stringify }] = await Promise.all([import('../config/load.js'), import('yaml')]);
         const { config: effective, sources } = loadConfig({
           file: g.config,
           flags: { provider: g.provider, profile: g.profile },
@@ -26,8 +25,9 @@ export const configCommand: CommandModule = {
     config
       .command('validate [file]')
       .description('check a config file (default: lab.config.yml and lab.local.yml); exit 2 when invalid')
-      .action((file?: string) => {
+      .action(async (file?: string) => {
         const g = ctx.globals();
+        const { loadConfig } = await import('../config/load.js');
         const { sources } = loadConfig({
           file: file ?? g.config,
           localFile: file ? false : undefined,

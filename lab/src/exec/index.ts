@@ -1,7 +1,6 @@
 // The only module that starts processes. Intent-named wrappers elsewhere call `run()` with an
 // argv array (never a shell string), a cwd, an env and a timeout; a failure becomes a LabError
 // carrying the command, the exit code, the last lines of stderr and what to do next.
-import { execa } from 'execa';
 import { ExitCode, LabError } from '../errors.js';
 import { log } from '../output/log.js';
 
@@ -44,6 +43,8 @@ export const run: Exec = async (file, args, options = {}) => {
   const command = formatCommand(file, args);
   const started = Date.now();
   log.debug(`exec: ${command}${options.cwd ? ` (in ${options.cwd})` : ''}`);
+  // Loaded on first use: commands that spawn nothing (lab --help, config) start faster.
+  const { execa } = await import('execa');
   const child = execa(file, [...args], {
     cwd: options.cwd,
     env: options.env,
