@@ -18,12 +18,18 @@ const rows = readFileSync(path.resolve(import.meta.dirname, '../data/baseline.cs
 
 test('every SKU in the data file is in the seed catalogue with enough stock', () => {
   const bySku = new Map(sampleProducts(SEED_PRODUCTS).map((p) => [p.sku, p]));
-  const problems = rows.filter((r) => !bySku.has(r.sku) || bySku.get(r.sku)!.stock < r.quantity * 10);
+  const problems = rows.filter(
+    (r) => !bySku.has(r.sku) || bySku.get(r.sku)!.stock < r.quantity * 10,
+  );
   expect(problems).toEqual([]);
 });
 
 test('every search term finds at least one seeded product', () => {
-  const haystack = sampleProducts(SEED_PRODUCTS).map((p) => `${p.name} ${p.description} ${p.tags.join(' ')}`.toLowerCase());
+  const haystack = sampleProducts(SEED_PRODUCTS).map((p) =>
+    `${p.name} ${p.description} ${p.tags.join(' ')}`.toLowerCase(),
+  );
   const terms = [...new Set(rows.map((r) => r.term))];
-  expect(terms.filter((t) => !haystack.some((h) => t.split(' ').every((word) => h.includes(word))))).toEqual([]);
+  expect(
+    terms.filter((t) => !haystack.some((h) => t.split(' ').every((word) => h.includes(word)))),
+  ).toEqual([]);
 });

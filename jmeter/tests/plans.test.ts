@@ -21,23 +21,24 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
   afterAll(() => shop.close());
 
   for (const name of ['smoke', 'baseline', 'stress', 'spike']) {
-    test(
-      `${name}: loads, runs and answers every label without errors`,
-      async () => {
-        const before = shop.rejected.length;
-        const props: Record<string, string> = name === 'spike' ? { spike_at: '1', spike_duration: '2', spike_threads: '6' } : {};
-        const r = await loadTestShop(shop, name, { iterations: '5', ...props });
-        const expected = planLabels(resolvePlan(name).text);
-        expect(Object.keys(r.labels).sort()).toEqual([...expected].sort());
-        for (const label of expected) {
-          expect([label, r.labels[label]!.count > 0, r.labels[label]!.errors]).toEqual([label, true, 0]);
-        }
-        expect(shop.rejected.slice(before)).toEqual([]);
-        expect(r.jmeterExitCode).toBe(0);
-        expect(r.startupMs).not.toBeNull();
-      },
-      60_000,
-    );
+    test(`${name}: loads, runs and answers every label without errors`, async () => {
+      const before = shop.rejected.length;
+      const props: Record<string, string> =
+        name === 'spike' ? { spike_at: '1', spike_duration: '2', spike_threads: '6' } : {};
+      const r = await loadTestShop(shop, name, { iterations: '5', ...props });
+      const expected = planLabels(resolvePlan(name).text);
+      expect(Object.keys(r.labels).sort()).toEqual([...expected].sort());
+      for (const label of expected) {
+        expect([label, r.labels[label]!.count > 0, r.labels[label]!.errors]).toEqual([
+          label,
+          true,
+          0,
+        ]);
+      }
+      expect(shop.rejected.slice(before)).toEqual([]);
+      expect(r.jmeterExitCode).toBe(0);
+      expect(r.startupMs).not.toBeNull();
+    }, 60_000);
   }
 
   test('the baseline plan produces every label the gate thresholds name', async () => {
@@ -46,54 +47,56 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
     expect(planLabels(resolvePlan('baseline').text)).toEqual(expect.arrayContaining(named));
   });
 
-  test(
-    'assertions bite: products missing from the catalogue fail view_product and place_order',
-    async () => {
-      const dir = tempRunDir('lab-data-');
-      const data = path.join(dir, 'unknown-skus.csv');
-      writeFileSync(data, 'term,sku,quantity,customer\nkettle,SKU-999999,1,a@lab.test\n');
-      const r = await loadTestShop(shop, 'baseline', { iterations: '3', data_file: data, order_percent: '100' });
-      expect(r.labels.view_product!.errorPct).toBe(100);
-      expect(r.labels.place_order!.errorPct).toBe(100);
-      expect(r.labels.browse_catalog!.errors).toBe(0);
-      expect(r.labels.search_catalog!.errors).toBe(0);
-    },
-    60_000,
-  );
+  test('assertions bite: products missing from the catalogue fail view_product and place_order', async () => {
+    const dir = tempRunDir('lab-data-');
+    const data = path.join(dir, 'unknown-skus.csv');
+    writeFileSync(data, 'term,sku,quantity,customer\nkettle,SKU-999999,1,a@lab.test\n');
+    const r = await loadTestShop(shop, 'baseline', {
+      iterations: '3',
+      data_file: data,
+      order_percent: '100',
+    });
+    expect(r.labels.view_product!.errorPct).toBe(100);
+    expect(r.labels.place_order!.errorPct).toBe(100);
+    expect(r.labels.browse_catalog!.errors).toBe(0);
+    expect(r.labels.search_catalog!.errors).toBe(0);
+  }, 60_000);
 
-  test(
-    'a run that overruns its schedule is stopped (soft, then hard) and reported as timed out',
-    async () => {
-      const hanging = await startLocalShop({ latencyMs: 120_000 });
-      try {
-        const started = Date.now();
-        const error = await loadTestShop(hanging, 'smoke', { duration: '2', response_timeout: '120000' }, { timeoutSeconds: 14 }).catch(
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(LabError);
-        expect((error as LabError).code).toBe(ExitCode.INTERRUPTED);
-        expect((error as LabError).message).toMatch(/ran past its 2 s schedule and was stopped|did not finish within 14 s/);
-        expect(Date.now() - started).toBeLessThan(20_000);
-      } finally {
-        await hanging.close();
-      }
-    },
-    60_000,
-  );
-
-  test(
-    'a plan JMeter cannot load fails with the reason from jmeter.log, whatever the exit code',
-    async () => {
-      const dir = tempRunDir('lab-broken-');
-      const broken = path.join(dir, 'broken.jmx');
-      writeFileSync(broken, resolvePlan('smoke').text.replace('<ConstantTimer ', '<NoSuchTimer ').replace('</ConstantTimer>', '</NoSuchTimer>'));
-      const error = await loadTestShop(shop, broken, { iterations: '2' }).catch((e: unknown) => e);
+  test('a run that overruns its schedule is stopped (soft, then hard) and reported as timed out', async () => {
+    const hanging = await startLocalShop({ latencyMs: 120_000 });
+    try {
+      const started = Date.now();
+      const error = await loadTestShop(
+        hanging,
+        'smoke',
+        { duration: '2', response_timeout: '120000' },
+        { timeoutSeconds: 14 },
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LabError);
-      const e = error as LabError;
-      expect(e.code).toBe(ExitCode.TOOL_FAILED);
-      expect(e.message).toMatch(/JMeter produced no (results|samples)/);
-      expect(e.details.join('\n')).toMatch(/NoSuchTimer|CannotResolveClass|ConversionException/i);
-    },
-    60_000,
-  );
+      expect((error as LabError).code).toBe(ExitCode.INTERRUPTED);
+      expect((error as LabError).message).toMatch(
+        /ran past its 2 s schedule and was stopped|did not finish within 14 s/,
+      );
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await hanging.close();
+    }
+  }, 60_000);
+
+  test('a plan JMeter cannot load fails with the reason from jmeter.log, whatever the exit code', async () => {
+    const dir = tempRunDir('lab-broken-');
+    const broken = path.join(dir, 'broken.jmx');
+    writeFileSync(
+      broken,
+      resolvePlan('smoke')
+        .text.replace('<ConstantTimer ', '<NoSuchTimer ')
+        .replace('</ConstantTimer>', '</NoSuchTimer>'),
+    );
+    const error = await loadTestShop(shop, broken, { iterations: '2' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LabError);
+    const e = error as LabError;
+    expect(e.code).toBe(ExitCode.TOOL_FAILED);
+    expect(e.message).toMatch(/JMeter produced no (results|samples)/);
+    expect(e.details.join('\n')).toMatch(/NoSuchTimer|CannotResolveClass|ConversionException/i);
+  }, 60_000);
 });

@@ -3,7 +3,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../../lab/src/exec/index.js';
-import { runLoadTest, type LoadTestOptions, type LoadTestResult } from '../../../lab/src/loadtest/run.js';
+import {
+  runLoadTest,
+  type LoadTestOptions,
+  type LoadTestResult,
+} from '../../../lab/src/loadtest/run.js';
 import type { LocalShop } from './local-shop-server.js';
 
 export const launcher = path.resolve(import.meta.dirname, '../../launcher/jmeter-debian.sh');
@@ -18,13 +22,21 @@ export function jmeterForTests(): string {
   return 'jmeter';
 }
 
-export const tempRunDir = (prefix = 'lab-loadtest-'): string => mkdtempSync(path.join(os.tmpdir(), prefix));
+export const tempRunDir = (prefix = 'lab-loadtest-'): string =>
+  mkdtempSync(path.join(os.tmpdir(), prefix));
 
 /**
  * Quick settings: a few users, little think time, and a fixed number of visits per user (the
  * duration only bounds the run), so that sample counts do not depend on how busy the machine is.
  */
-export const QUICK = { threads: '4', rampup: '1', duration: '30', iterations: '15', think_time: '20', think_jitter: '20' };
+export const QUICK = {
+  threads: '4',
+  rampup: '1',
+  duration: '30',
+  iterations: '15',
+  think_time: '20',
+  think_jitter: '20',
+};
 
 export function loadTestShop<G = unknown>(
   shop: LocalShop,

@@ -52,9 +52,42 @@ export interface LocalShop {
 }
 
 const PRODUCT_COUNT = 1000;
-const CATEGORIES = ['kitchen', 'outdoor', 'office', 'audio', 'fitness', 'garden', 'toys', 'apparel', 'lighting', 'tools'];
-const NOUNS = ['Kettle', 'Tent', 'Desk Lamp', 'Headphones', 'Yoga Mat', 'Planter', 'Puzzle', 'Hoodie', 'Lantern', 'Hammer'];
-const MATERIALS = ['Bamboo', 'Steel', 'Oak', 'Cotton', 'Aluminium', 'Ceramic', 'Carbon', 'Recycled', 'Walnut', 'Copper'];
+const CATEGORIES = [
+  'kitchen',
+  'outdoor',
+  'office',
+  'audio',
+  'fitness',
+  'garden',
+  'toys',
+  'apparel',
+  'lighting',
+  'tools',
+];
+const NOUNS = [
+  'Kettle',
+  'Tent',
+  'Desk Lamp',
+  'Headphones',
+  'Yoga Mat',
+  'Planter',
+  'Puzzle',
+  'Hoodie',
+  'Lantern',
+  'Hammer',
+];
+const MATERIALS = [
+  'Bamboo',
+  'Steel',
+  'Oak',
+  'Cotton',
+  'Aluminium',
+  'Ceramic',
+  'Carbon',
+  'Recycled',
+  'Walnut',
+  'Copper',
+];
 const SKU = /^SKU-\d{6}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -124,13 +157,24 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
 
   const send = (res: http.ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
 
-  const reject = (req: http.IncomingMessage, res: http.ServerResponse, status: number, reason: string) => {
-    if (rejected.length < 1000) rejected.push({ method: req.method ?? '?', url: req.url ?? '?', status, reason });
-    send(res, status, { error: { code: status === 404 ? 'not_found' : 'validation_failed', message: reason } });
+  const reject = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    status: number,
+    reason: string,
+  ) => {
+    if (rejected.length < 1000)
+      rejected.push({ method: req.method ?? '?', url: req.url ?? '?', status, reason });
+    send(res, status, {
+      error: { code: status === 404 ? 'not_found' : 'validation_failed', message: reason },
+    });
   };
 
   const readBody = (req: http.IncomingMessage): Promise<string> =>
@@ -151,7 +195,8 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
     const p = url.pathname;
     if (method === 'GET' && p === '/catalog/healthz') return 'healthz_catalog';
     if (method === 'GET' && p === '/orders/healthz') return 'healthz_orders';
-    if (method === 'GET' && p === '/api/products') return url.searchParams.has('q') ? 'search_products' : 'list_products';
+    if (method === 'GET' && p === '/api/products')
+      return url.searchParams.has('q') ? 'search_products' : 'list_products';
     if (method === 'GET' && p.startsWith('/api/products/sku/')) return 'product_by_sku';
     if (method === 'GET' && /^\/api\/products\/[^/]+$/.test(p)) return 'product_by_id';
     if (method === 'POST' && p === '/api/orders') return 'create_order';
@@ -159,7 +204,12 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
     return null;
   };
 
-  const answer = async (req: http.IncomingMessage, res: http.ServerResponse, route: RouteKey, url: URL) => {
+  const answer = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: RouteKey,
+    url: URL,
+  ) => {
     const q = url.searchParams;
     switch (route) {
       case 'healthz_catalog':
@@ -169,15 +219,20 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
       case 'search_products': {
         const page = intParam(q.get('page'), 1, 10_000) ?? 1;
         const limit = intParam(q.get('limit'), 1, 100) ?? 20;
-        if (Number.isNaN(page) || Number.isNaN(limit)) return reject(req, res, 400, 'page/limit out of range');
+        if (Number.isNaN(page) || Number.isNaN(limit))
+          return reject(req, res, 400, 'page/limit out of range');
         const term = q.get('q');
-        if (term !== null && (term.trim() === '' || term.length > 100)) return reject(req, res, 400, 'q must not be empty');
+        if (term !== null && (term.trim() === '' || term.length > 100))
+          return reject(req, res, 400, 'q must not be empty');
         const category = q.get('category');
         let found = products;
         if (category) found = found.filter((p) => p.category === category);
         if (term) {
           const needle = term.trim().toLowerCase();
-          found = found.filter((p) => p.name.toLowerCase().includes(needle) || p.description.toLowerCase().includes(needle));
+          found = found.filter(
+            (p) =>
+              p.name.toLowerCase().includes(needle) || p.description.toLowerCase().includes(needle),
+          );
         }
         const items = found.slice((page - 1) * limit, page * limit);
         return send(res, 200, { items, page, limit, total: found.length });
@@ -207,22 +262,34 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
         }
         const order = body as { customer?: unknown; lines?: unknown };
         // Like the orders service: a strict object, one line per SKU.
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject(req, res, 400, 'body must be a JSON object');
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          return reject(req, res, 400, 'body must be a JSON object');
         const unknown = Object.keys(order).filter((k) => k !== 'customer' && k !== 'lines');
-        if (unknown.length > 0) return reject(req, res, 400, `unknown field(s): ${unknown.join(', ')}`);
+        if (unknown.length > 0)
+          return reject(req, res, 400, `unknown field(s): ${unknown.join(', ')}`);
         if (typeof order.customer !== 'string' || !EMAIL.test(order.customer)) {
           return reject(req, res, 400, 'customer must be an email address');
         }
-        if (!Array.isArray(order.lines) || order.lines.length === 0) return reject(req, res, 400, 'lines must be a non-empty list');
+        if (!Array.isArray(order.lines) || order.lines.length === 0)
+          return reject(req, res, 400, 'lines must be a non-empty list');
         const lines: { sku: string; quantity: number; price: number }[] = [];
         for (const line of order.lines as { sku?: unknown; quantity?: unknown }[]) {
-          if (typeof line !== 'object' || line === null || Object.keys(line).some((k) => k !== 'sku' && k !== 'quantity')) {
+          if (
+            typeof line !== 'object' ||
+            line === null ||
+            Object.keys(line).some((k) => k !== 'sku' && k !== 'quantity')
+          ) {
             return reject(req, res, 400, 'each line must be { sku, quantity }');
           }
-          if (lines.some((l) => l.sku === line.sku)) return reject(req, res, 400, `sku ${String(line.sku)} appears twice`);
+          if (lines.some((l) => l.sku === line.sku))
+            return reject(req, res, 400, `sku ${String(line.sku)} appears twice`);
           const product = typeof line?.sku === 'string' ? bySku.get(line.sku) : undefined;
           if (!product) return reject(req, res, 422, `unknown sku ${String(line?.sku)}`);
-          if (!Number.isInteger(line.quantity) || (line.quantity as number) < 1 || (line.quantity as number) > 100) {
+          if (
+            !Number.isInteger(line.quantity) ||
+            (line.quantity as number) < 1 ||
+            (line.quantity as number) > 100
+          ) {
             return reject(req, res, 400, 'quantity must be a whole number 1..100');
           }
           lines.push({ sku: product.sku, quantity: line.quantity as number, price: product.price });
@@ -263,7 +330,9 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
         send(res, 500, { error: { code: 'internal', message: 'injected failure' } });
         return;
       }
-      answer(req, res, route, url).catch(() => send(res, 500, { error: { code: 'internal', message: 'test server bug' } }));
+      answer(req, res, route, url).catch(() =>
+        send(res, 500, { error: { code: 'internal', message: 'test server bug' } }),
+      );
     };
     if (delay > 0) {
       const timer = setTimeout(() => {

@@ -8,7 +8,13 @@ import { formatCommand } from '../exec/index.js';
 import { formatVerdict, runGate, type GateReport } from '../gate/index.js';
 import { buildJMeterArgs, jmeterBinary, parseProperty } from '../loadtest/jmeter.js';
 import { formatProgress, type ProgressSnapshot } from '../loadtest/progress.js';
-import { JTL_NAME, LOG_NAME, preparePlan, runLoadTest, type LoadTestResult } from '../loadtest/run.js';
+import {
+  JTL_NAME,
+  LOG_NAME,
+  preparePlan,
+  runLoadTest,
+  type LoadTestResult,
+} from '../loadtest/run.js';
 import { ENVIRONMENTS, resolveTarget, targetUrl } from '../loadtest/target.js';
 import { table } from '../output/render.js';
 import { repoRoot } from '../state.js';
@@ -34,7 +40,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function wholeNumber(flag: string, value: string | undefined, min = 1): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new LabError(ExitCode.INVALID_INPUT, `${flag} ${JSON.stringify(value)}: must be a whole number of at least ${min}`);
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `${flag} ${JSON.stringify(value)}: must be a whole number of at least ${min}`,
+    );
   }
   return String(Number(value));
 }
@@ -45,18 +54,47 @@ export const loadtestCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('loadtest')
-      .description('run a JMeter plan against an environment, with live progress, then judge it with the gate')
-      .option('--env <target>', 'staging, production (the app node from the lab config) or a URL such as http://127.0.0.1:8081', 'staging')
-      .option('--plan <name|file>', 'plan in jmeter/plans/ (smoke, baseline, stress, spike) or a .jmx file', 'baseline')
-      .option('-J, --property <key=value>', 'plan property, repeatable (threads, rampup, duration, think_time, data_file...)', collect, [])
+      .description(
+        'run a JMeter plan against an environment, with live progress, then judge it with the gate',
+      )
+      .option(
+        '--env <target>',
+        'staging, production (the app node from the lab config) or a URL such as http://127.0.0.1:8081',
+        'staging',
+      )
+      .option(
+        '--plan <name|file>',
+        'plan in jmeter/plans/ (smoke, baseline, stress, spike) or a .jmx file',
+        'baseline',
+      )
+      .option(
+        '-J, --property <key=value>',
+        'plan property, repeatable (threads, rampup, duration, think_time, data_file...)',
+        collect,
+        [],
+      )
       .option('--duration <seconds>', 'how long the users run (the plan property duration)')
       .option('--threads <n>', 'number of users (the plan property threads)')
-      .option('--timeout <seconds>', 'hard limit for the JMeter run (default: the plan schedule + a margin)')
+      .option(
+        '--timeout <seconds>',
+        'hard limit for the JMeter run (default: the plan schedule + a margin)',
+      )
       .option('--thresholds <file>', 'thresholds for the gate', 'jmeter/thresholds.yml')
-      .option('--baseline <file|auto>', 'summary.json to compare with; auto = the promoted baseline of --baseline-env')
+      .option(
+        '--baseline <file|auto>',
+        'summary.json to compare with; auto = the promoted baseline of --baseline-env',
+      )
       .option('--baseline-env <env>', 'whose promoted baseline --baseline auto means', 'production')
-      .addOption(new Option('--pushgateway <url>', 'push the verdict to this Pushgateway').env('LAB_PUSHGATEWAY'))
-      .addOption(new Option('--release <id>', 'release under test (summary.json, Pushgateway)').env('LAB_RELEASE'))
+      .addOption(
+        new Option('--pushgateway <url>', 'push the verdict to this Pushgateway').env(
+          'LAB_PUSHGATEWAY',
+        ),
+      )
+      .addOption(
+        new Option('--release <id>', 'release under test (summary.json, Pushgateway)').env(
+          'LAB_RELEASE',
+        ),
+      )
       .option('--no-gate', 'only run JMeter and summarise; do not judge the results')
       .addHelpText(
         'after',
@@ -78,14 +116,24 @@ or JMeter missing, 130 timed out.`,
         const timeoutSeconds = wholeNumber('--timeout', flags.timeout);
         if (duration) properties.duration = duration;
         if (threads) properties.threads = threads;
-        const target = resolveTarget(flags.env, () =>
-          loadConfig({ file: g.config, flags: { provider: g.provider, profile: g.profile } }).config,
+        const target = resolveTarget(
+          flags.env,
+          () =>
+            loadConfig({ file: g.config, flags: { provider: g.provider, profile: g.profile } })
+              .config,
         );
-        const thresholds = flags.gate ? path.resolve(repoRoot(), flags.thresholds ?? 'jmeter/thresholds.yml') : null;
+        const thresholds = flags.gate
+          ? path.resolve(repoRoot(), flags.thresholds ?? 'jmeter/thresholds.yml')
+          : null;
         const jmeter = jmeterBinary();
 
         // Bad input fails here, before anything is printed or started.
-        const prepared = preparePlan({ plan: flags.plan, target, properties, timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined });
+        const prepared = preparePlan({
+          plan: flags.plan,
+          target,
+          properties,
+          timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined,
+        });
         if (g.dryRun) {
           const args = buildJMeterArgs({
             plan: prepared.plan.file,
@@ -95,10 +143,19 @@ or JMeter missing, 130 timed out.`,
             summaryIntervalSeconds: 5,
           });
           ctx.out.result(
-            { dryRun: true, command: [jmeter, ...args], timeoutSeconds: prepared.timeoutSeconds, thresholds },
+            {
+              dryRun: true,
+              command: [jmeter, ...args],
+              timeoutSeconds: prepared.timeoutSeconds,
+              thresholds,
+            },
             () => {
-              ctx.out.line(`would run (timeout ${prepared.timeoutSeconds} s): ${formatCommand(jmeter, args)}`);
-              ctx.out.line(thresholds ? `then gate the results with ${thresholds}` : 'no gate (--no-gate)');
+              ctx.out.line(
+                `would run (timeout ${prepared.timeoutSeconds} s): ${formatCommand(jmeter, args)}`,
+              );
+              ctx.out.line(
+                thresholds ? `then gate the results with ${thresholds}` : 'no gate (--no-gate)',
+              );
             },
           );
           return;
@@ -121,11 +178,16 @@ or JMeter missing, 130 timed out.`,
           }
         };
         if (live) {
-          const planned = prepared.scheduledSeconds !== null ? `${prepared.scheduledSeconds} s scheduled, ` : '';
-          process.stderr.write(`load test: plan ${prepared.plan.name} → ${targetUrl(target)} (${planned}timeout ${prepared.timeoutSeconds} s; ${jmeter})\n`);
+          const planned =
+            prepared.scheduledSeconds !== null ? `${prepared.scheduledSeconds} s scheduled, ` : '';
+          process.stderr.write(
+            `load test: plan ${prepared.plan.name} → ${targetUrl(target)} (${planned}timeout ${prepared.timeoutSeconds} s; ${jmeter})\n`,
+          );
         }
 
-        const env = ENVIRONMENTS.includes(target.name as (typeof ENVIRONMENTS)[number]) ? target.name : 'custom';
+        const env = ENVIRONMENTS.includes(target.name as (typeof ENVIRONMENTS)[number])
+          ? target.name
+          : 'custom';
         let result: LoadTestResult<GateReport>;
         try {
           result = await runLoadTest(
@@ -172,7 +234,15 @@ or JMeter missing, 130 timed out.`,
                   ms(s.p95),
                   ms(s.max),
                 ]),
-                ['overall', String(o.count), `${o.errorPct.toFixed(2)}%`, `${o.throughputRps.toFixed(1)}/s`, ms(o.p50), ms(o.p95), ms(o.max)],
+                [
+                  'overall',
+                  String(o.count),
+                  `${o.errorPct.toFixed(2)}%`,
+                  `${o.throughputRps.toFixed(1)}/s`,
+                  ms(o.p50),
+                  ms(o.p95),
+                  ms(o.max),
+                ],
               ],
               ['label', 'samples', 'errors', 'throughput', 'p50', 'p95', 'max'],
             ),

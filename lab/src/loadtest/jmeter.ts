@@ -81,6 +81,19 @@ export interface JMeterArgs {
 
 /** The non-GUI argv. Plan properties come last so that a user's -J can override any default. */
 export function buildJMeterArgs(a: JMeterArgs): string[] {
-  const props = { ...RESULT_PROPERTIES, ...summariserProperties(a.summaryIntervalSeconds), ...a.properties };
-  return ['-n', '-t', a.plan, '-l', a.jtl, '-j', a.log, ...Object.entries(props).map(([k, v]) => `-J${k}=${v}`)];
+  const props = {
+    ...RESULT_PROPERTIES,
+    ...summariserProperties(a.summaryIntervalSeconds),
+    ...a.properties,
+  };
+  return [
+    '-n',
+    '-t',
+    a.plan,
+    '-l',
+    a.jtl,
+    '-j',
+    a.log,
+    ...Object.entries(props).map(([k, v]) => `-J${k}=${v}`),
+  ];
 }

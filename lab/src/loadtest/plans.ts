@@ -40,7 +40,11 @@ export function resolvePlan(nameOrFile: string, dir = plansDir()): Plan {
   }
   const text = readFileSync(file, 'utf8');
   if (!/<jmeterTestPlan\b/.test(text)) {
-    throw new LabError(ExitCode.INVALID_INPUT, `${file} is not a JMeter test plan (no <jmeterTestPlan> element)`, 'pass a .jmx file saved by JMeter');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `${file} is not a JMeter test plan (no <jmeterTestPlan> element)`,
+      'pass a .jmx file saved by JMeter',
+    );
   }
   return { name: path.basename(file, '.jmx'), file, text };
 }
@@ -61,7 +65,10 @@ export function planProperties(text: string): Map<string, string | undefined> {
  * Evaluates a thread-group setting to seconds: a literal number, empty (0), or a single
  * `${__P(name,default)}` looked up in `props`. Anything else (a function, a variable) → null.
  */
-export function evaluateSeconds(expr: string, props: Readonly<Record<string, string>>): number | null {
+export function evaluateSeconds(
+  expr: string,
+  props: Readonly<Record<string, string>>,
+): number | null {
   const s = expr.trim();
   if (s === '') return 0;
   const m = /^\$\{__P\(\s*([\w.-]+)\s*(?:,([^)]*))?\)\}$/.exec(s);
@@ -90,7 +97,10 @@ export function planSchedule(
   const blocks = text.matchAll(/<ThreadGroup\b([^>]*)>([\s\S]*?)<\/ThreadGroup>/g);
   for (const [, attrs, body] of blocks) {
     const name = /testname="([^"]*)"/.exec(attrs ?? '')?.[1] ?? 'thread group';
-    const prop = (key: string) => new RegExp(`<(?:string|long|int)Prop name="ThreadGroup\\.${key}">([^<]*)</`).exec(body ?? '')?.[1];
+    const prop = (key: string) =>
+      new RegExp(`<(?:string|long|int)Prop name="ThreadGroup\\.${key}">([^<]*)</`).exec(
+        body ?? '',
+      )?.[1];
     if (!/<boolProp name="ThreadGroup\.scheduler">true</.test(body ?? '')) return null;
     const duration = evaluateSeconds(prop('duration') ?? '', props);
     const delay = evaluateSeconds(prop('delay') ?? '', props);
@@ -102,7 +112,12 @@ export function planSchedule(
 }
 
 const unescapeXml = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /**
  * The labels a plan's samples carry: the names of its enabled samplers and transaction

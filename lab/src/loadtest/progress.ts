@@ -126,7 +126,10 @@ const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60))
 
 /** One progress line, e.g. `0:35/1:00  samples 1234  errors 3 (0.24%)  now 85.2/s  users 25`. */
 export function formatProgress(p: ProgressSnapshot): string {
-  const elapsed = p.scheduledSeconds !== null ? `${clock(p.elapsedSeconds)}/${clock(p.scheduledSeconds)}` : clock(p.elapsedSeconds);
+  const elapsed =
+    p.scheduledSeconds !== null
+      ? `${clock(p.elapsedSeconds)}/${clock(p.scheduledSeconds)}`
+      : clock(p.elapsedSeconds);
   if (!p.testStarted) return `${elapsed}  starting JMeter...`;
   const parts = [
     elapsed,

@@ -47,7 +47,12 @@ export async function inspectJtl(file: string): Promise<JtlInspection> {
   if (lineHasData) records++; // the last line has no newline
   const fields = firstLine.replace(/\r$/, '').split(',');
   const header = fields.includes('timeStamp') && fields.includes('label') ? fields : null;
-  return { exists: true, bytes, header, samples: header ? records : records + (firstLine.trim() ? 1 : 0) };
+  return {
+    exists: true,
+    bytes,
+    header,
+    samples: header ? records : records + (firstLine.trim() ? 1 : 0),
+  };
 }
 
 /**
@@ -62,7 +67,9 @@ export function logTail(file: string, lines = 12): string[] {
     return [`(no ${file}: JMeter did not start or could not write its log)`];
   }
   const all = text.split('\n').filter((l) => l.trim() !== '');
-  const important = all.filter((l) => /\b(ERROR|FATAL_ERROR|FATAL)\b|Exception|Error in NonGUIDriver/.test(l));
+  const important = all.filter((l) =>
+    /\b(ERROR|FATAL_ERROR|FATAL)\b|Exception|Error in NonGUIDriver/.test(l),
+  );
   const picked = important.length > 0 ? important : all;
   return picked.slice(-lines).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
 }

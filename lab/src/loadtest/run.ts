@@ -74,7 +74,9 @@ export interface LoadTestResult<G = unknown> {
 }
 
 /** Resolves the plan, its properties and schedule; throws LabError on bad input. Pure but for reading the plan. */
-export function preparePlan(options: Pick<LoadTestOptions, 'plan' | 'target' | 'properties' | 'timeoutSeconds'>) {
+export function preparePlan(
+  options: Pick<LoadTestOptions, 'plan' | 'target' | 'properties' | 'timeoutSeconds'>,
+) {
   const plan = resolvePlan(options.plan);
   const declared = planProperties(plan.text);
   const properties: Record<string, string> = {
@@ -99,13 +101,20 @@ export function preparePlan(options: Pick<LoadTestOptions, 'plan' | 'target' | '
   for (const key of ['threads', 'duration', 'rampup', 'think_time'] as const) {
     const v = properties[key];
     if (v !== undefined && !/^\d+$/.test(v)) {
-      throw new LabError(ExitCode.INVALID_INPUT, `${key}=${v}: must be a whole number`, `for example -J ${key}=10`);
+      throw new LabError(
+        ExitCode.INVALID_INPUT,
+        `${key}=${v}: must be a whole number`,
+        `for example -J ${key}=10`,
+      );
     }
   }
   const schedule = planSchedule(plan.text, properties);
   const scheduledSeconds = schedule?.seconds ?? null;
   const timeoutSeconds =
-    options.timeoutSeconds ?? (scheduledSeconds !== null ? scheduledSeconds + timeoutMargin(scheduledSeconds) : UNKNOWN_SCHEDULE_TIMEOUT_S);
+    options.timeoutSeconds ??
+    (scheduledSeconds !== null
+      ? scheduledSeconds + timeoutMargin(scheduledSeconds)
+      : UNKNOWN_SCHEDULE_TIMEOUT_S);
   return { plan, properties, scheduledSeconds, timeoutSeconds };
 }
 
@@ -129,7 +138,10 @@ function sendStopTestNow(port: number): void {
   socket.send(Buffer.from('StopTestNow'), port, '127.0.0.1', () => socket.close());
 }
 
-export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: LoadTestDeps): Promise<LoadTestResult<G>> {
+export async function runLoadTest<G = unknown>(
+  options: LoadTestOptions,
+  deps: LoadTestDeps,
+): Promise<LoadTestResult<G>> {
   const now = deps.now ?? Date.now;
   const { plan, properties, scheduledSeconds, timeoutSeconds } = preparePlan(options);
   await (deps.reachable ?? checkReachable)(options.target);
@@ -142,7 +154,13 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
     result: path.join(runDir, RESULT_NAME),
   };
   const summaryIntervalSeconds = scheduledSeconds !== null && scheduledSeconds <= 30 ? 2 : 5;
-  const args = buildJMeterArgs({ plan: plan.file, jtl: files.jtl, log: files.log, properties, summaryIntervalSeconds });
+  const args = buildJMeterArgs({
+    plan: plan.file,
+    jtl: files.jtl,
+    log: files.log,
+    properties,
+    summaryIntervalSeconds,
+  });
   const command = formatCommand(options.jmeter, args);
   log.info(`loadtest: ${command}`);
 
@@ -164,7 +182,10 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
     }
   };
   const ticker = options.onProgress
-    ? setInterval(() => options.onProgress?.(tracker.snapshot(now()), 'tick'), options.tickMs ?? 1000)
+    ? setInterval(
+        () => options.onProgress?.(tracker.snapshot(now()), 'tick'),
+        options.tickMs ?? 1000,
+      )
     : null;
   ticker?.unref();
   // A soft stop half-way through the margin keeps the JTL whole; the hard timeout follows.
@@ -172,7 +193,9 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
   const softStop = setTimeout(() => {
     if (controlPort !== null) {
       stoppedEarly = true;
-      log.warn(`JMeter overran its schedule; asking it to stop (UDP StopTestNow to port ${controlPort})`);
+      log.warn(
+        `JMeter overran its schedule; asking it to stop (UDP StopTestNow to port ${controlPort})`,
+      );
       sendStopTestNow(controlPort);
     }
   }, softStopMs);
@@ -191,7 +214,11 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
     if (e instanceof LabError && e.code === ExitCode.PREREQUISITE) {
       // JMeter never started: leave no empty run folder behind.
       if (!options.runDir && readdirSync(runDir).length === 0) rmSync(runDir, { recursive: true });
-      throw new LabError(e.code, e.message, 'install Apache JMeter 5.6 (`jmeter` on PATH), or set LAB_JMETER to a JMeter command');
+      throw new LabError(
+        e.code,
+        e.message,
+        'install Apache JMeter 5.6 (`jmeter` on PATH), or set LAB_JMETER to a JMeter command',
+      );
     }
     if (e instanceof LabError) {
       writeFileSync(files.stdout, `${stdoutTail.join('\n')}\n`);
@@ -205,14 +232,23 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
     if (ticker) clearInterval(ticker);
     clearTimeout(softStop);
   }
-  writeFileSync(files.stdout, `${result.stdout}\n${result.stderr ? `--- stderr ---\n${result.stderr}\n` : ''}`);
+  writeFileSync(
+    files.stdout,
+    `${result.stdout}\n${result.stderr ? `--- stderr ---\n${result.stderr}\n` : ''}`,
+  );
 
   const inspection = await inspectJtl(files.jtl);
   const failure = (message: string): LabError =>
-    new LabError(ExitCode.TOOL_FAILED, message, knownProblemHint(files.log) ?? `see ${files.log} (and ${files.stdout}); fix the plan or the target and run again`, [
-      ...logTail(files.log).map((l) => `jmeter.log: ${l}`),
-      ...tail(result.stderr || result.stdout, 5).map((l) => `jmeter: ${l}`),
-    ]);
+    new LabError(
+      ExitCode.TOOL_FAILED,
+      message,
+      knownProblemHint(files.log) ??
+        `see ${files.log} (and ${files.stdout}); fix the plan or the target and run again`,
+      [
+        ...logTail(files.log).map((l) => `jmeter.log: ${l}`),
+        ...tail(result.stderr || result.stdout, 5).map((l) => `jmeter: ${l}`),
+      ],
+    );
   if (stoppedEarly) {
     throw new LabError(
       ExitCode.INTERRUPTED,
@@ -222,16 +258,22 @@ export async function runLoadTest<G = unknown>(options: LoadTestOptions, deps: L
     );
   }
   if (!inspection.exists || inspection.bytes === 0) {
-    throw failure(`JMeter produced no results (exit code ${result.exitCode}, no ${JTL_NAME}): the plan did not run`);
+    throw failure(
+      `JMeter produced no results (exit code ${result.exitCode}, no ${JTL_NAME}): the plan did not run`,
+    );
   }
   if (!inspection.header) {
     throw failure(`JMeter wrote ${JTL_NAME} without a CSV header: its columns cannot be known`);
   }
   if (inspection.samples === 0) {
-    throw failure(`JMeter produced no samples (exit code ${result.exitCode}, header only): the plan did not run`);
+    throw failure(
+      `JMeter produced no samples (exit code ${result.exitCode}, header only): the plan did not run`,
+    );
   }
   if (result.exitCode !== 0) {
-    throw failure(`JMeter failed with exit code ${result.exitCode} after ${inspection.samples} samples`);
+    throw failure(
+      `JMeter failed with exit code ${result.exitCode} after ${inspection.samples} samples`,
+    );
   }
 
   let summary;

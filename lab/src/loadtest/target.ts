@@ -17,7 +17,8 @@ export interface AppNodes {
   nodes: readonly { name: string; role: string; env?: string; ip: string }[];
 }
 
-const describe = (t: Target) => `${t.protocol}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+const describe = (t: Target) =>
+  `${t.protocol}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
 export const targetUrl = describe;
 
 /** Parses --env: `staging`, `production` (read from the lab config) or an http(s) URL. */
@@ -44,9 +45,19 @@ export function resolveTarget(spec: string, config: () => AppNodes): Target {
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new LabError(ExitCode.INVALID_INPUT, `--env ${spec}: only http and https URLs can be load-tested`, 'use a URL such as http://127.0.0.1:8081');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      `--env ${spec}: only http and https URLs can be load-tested`,
+      'use a URL such as http://127.0.0.1:8081',
+    );
   }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) {
+  if (
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     throw new LabError(
       ExitCode.INVALID_INPUT,
       `--env ${spec}: give only scheme, host and port`,
@@ -55,7 +66,12 @@ export function resolveTarget(spec: string, config: () => AppNodes): Target {
   }
   const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { name: spec, protocol, host, port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80 };
+  return {
+    name: spec,
+    protocol,
+    host,
+    port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80,
+  };
 }
 
 /** Resolves when a TCP connection to the target opens within `timeoutMs`; throws a LabError else. */

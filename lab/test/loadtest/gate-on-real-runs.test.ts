@@ -8,7 +8,11 @@ import path from 'node:path';
 import { describeWithTools } from '../../../test/support/tools.js';
 import { runGate, type GateReport } from '../../src/gate/index.js';
 import type { LoadTestResult } from '../../src/loadtest/run.js';
-import { startLocalShop, type LocalShop, type ShopBehaviour } from '../../../jmeter/tests/support/local-shop-server.js';
+import {
+  startLocalShop,
+  type LocalShop,
+  type ShopBehaviour,
+} from '../../../jmeter/tests/support/local-shop-server.js';
 import { loadTestShop, tempRunDir } from '../../../jmeter/tests/support/jmeter.js';
 
 const LABELS = ['browse_catalog', 'search_catalog', 'view_product', 'place_order'];
@@ -41,7 +45,16 @@ const SCENARIOS = {
   // one API request in ten answers 500: the status assertions fail them.
   errors: { shop: { errorRate: 0.1 } },
   // one user, 500 ms think time: at most 2 requests/s (every visit orders: 4 samples per label).
-  starved: { shop: {}, props: { threads: '1', iterations: '4', think_time: '500', think_jitter: '0', order_percent: '100' } },
+  starved: {
+    shop: {},
+    props: {
+      threads: '1',
+      iterations: '4',
+      think_time: '500',
+      think_jitter: '0',
+      order_percent: '100',
+    },
+  },
   // every answer 250 ms slower: within the absolute limits, beyond +100% of the fast run's median.
   slower: { shop: { latencyMs: 250 }, props: { iterations: '6' } },
 } satisfies Record<string, Scenario>;
@@ -84,8 +97,17 @@ describeWithTools(['jmeter', 'java'], 'the gate on real JMeter runs', () => {
   afterAll(() => Promise.all(shops.map((s) => s.close())));
 
   const gate = (name: Name, baseline?: string): Promise<GateReport> =>
-    runGate({ results: runs[name].files.jtl, thresholds, baseline, outDir: tempRunDir(`lab-gate-${name}-`) });
-  const failing = (r: GateReport) => r.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort();
+    runGate({
+      results: runs[name].files.jtl,
+      thresholds,
+      baseline,
+      outDir: tempRunDir(`lab-gate-${name}-`),
+    });
+  const failing = (r: GateReport) =>
+    r.checks
+      .filter((c) => c.status === 'fail')
+      .map((c) => c.id)
+      .sort();
 
   test('a healthy run passes every check', async () => {
     const r = await gate('fast');
@@ -122,7 +144,9 @@ describeWithTools(['jmeter', 'java'], 'the gate on real JMeter runs', () => {
   test('regression: a release slower than the last stable one fails against its real summary', async () => {
     const stable = await gate('fast');
     const r = await gate('slower', stable.outputs.summary);
-    expect(failing(r)).toEqual(['overall.regression.p50', ...LABELS.map((l) => `${l}.regression.p50`)].sort());
+    expect(failing(r)).toEqual(
+      ['overall.regression.p50', ...LABELS.map((l) => `${l}.regression.p50`)].sort(),
+    );
     // Without the baseline the same run passes: only the relative limit catches it.
     expect((await gate('slower')).verdict).toBe('pass');
   });
@@ -130,7 +154,9 @@ describeWithTools(['jmeter', 'java'], 'the gate on real JMeter runs', () => {
   test('regression: a faster release passes against a slower baseline', async () => {
     const slower = await gate('slower');
     const r = await gate('fast', slower.outputs.summary);
-    expect(r.checks.filter((c) => c.kind === 'regression' && c.status === 'pass')).toHaveLength(1 + LABELS.length);
+    expect(r.checks.filter((c) => c.kind === 'regression' && c.status === 'pass')).toHaveLength(
+      1 + LABELS.length,
+    );
     expect(r.verdict).toBe('pass');
   });
 });
