@@ -16,22 +16,44 @@ export function formatVerdict(report: GateReport): string {
   const { checks, summary } = report;
   const failed = checks.filter((c) => c.status === 'fail').length;
   const skipped = checks.filter((c) => c.status === 'skip').length;
-  // Skipped checks (no baseline) are summed up in a note: the table stays one screen.
-  const rows = checks
-    .filter((c) => c.status !== 'skip')
-    .map((c) => [
-      c.scope,
-      c.kind === 'regression' ? `${c.metric} vs baseline` : c.metric,
-      formatValue(c.observed, c.unit),
-      c.limit,
-      MARK[c.status],
-    ]);
+  // One row per scope and metric: its absolute limit and its limit against the baseline side
+  // by side, so the table stays one screen. Skipped checks (no baseline) are summed up below.
+  const rowsByKey = new Map<
+    string,
+    { scope: string; metric: string; observed: string; abs?: Check; rel?: Check }
+  >();
+  for (const c of checks) {
+    if (c.status === 'skip') continue;
+    const key = `${c.scope}\u0000${c.metric}`;
+    const row = rowsByKey.get(key) ?? {
+      scope: c.scope,
+      metric: c.metric,
+      observed: formatValue(c.observed, c.unit),
+    };
+    if (c.kind === 'regression') row.rel = c;
+    else row.abs = c;
+    rowsByKey.set(key, row);
+  }
+  const withBaseline = [...rowsByKey.values()].some((r) => r.rel);
+  const rows = [...rowsByKey.values()].map((r) => {
+    const cells = [
+      r.scope,
+      r.metric,
+      r.observed,
+      r.abs?.limit ?? '',
+      r.abs ? MARK[r.abs.status] : '',
+    ];
+    if (withBaseline) cells.push(r.rel?.limit ?? '', r.rel ? MARK[r.rel.status] : '');
+    return cells;
+  });
+  const header = ['scope', 'metric', 'observed', 'limit', ''];
+  if (withBaseline) header.push('vs baseline', '');
   const s = summary;
   const lines = [
     `Performance gate: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${failed} of ${checks.length} checks failed${skipped ? `, ${skipped} skipped` : ''}`,
     `results: ${s.samples} samples, ${Object.keys(s.labels).length} labels, ${(s.window.durationMs / 1000).toFixed(1)} s, errors ${formatValue(s.overall.errorPct, '%')}, ${formatValue(s.overall.throughputRps, '/s')}`,
     '',
-    table(rows, ['scope', 'metric', 'observed', 'limit', '']),
+    table(rows, header),
   ];
   if (skipped > 0)
     lines.push(`- ${skipped} regression check${skipped > 1 ? 's' : ''} skipped (see report.html)`);

@@ -146,6 +146,10 @@ describe('relative limits against a real baseline summary', () => {
       limit: '≤ 112.8 ms (+20% over 94 ms)',
     });
     expect(statusOf(fail, 'overall.regression.p95')).toBe('fail');
+    // the table shows the absolute and the relative limit of a metric on one row
+    expect(formatVerdict(fail)).toMatch(
+      /\na\s+p95\s+122 ms\s+< 10s\s+✓\s+≤ 112\.8 ms \(\+20% over 94 ms\)\s+✗\n/,
+    );
     expect(fail.exitCode).toBe(1);
     const pass = await gate([slower], regression('p95: "+40%"'), { baseline: baselineFile });
     expect(pass.verdict).toBe('pass');
