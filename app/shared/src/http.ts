@@ -45,8 +45,7 @@ export function observeRequests(
         route,
         status: String(status),
       };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, seconds);
+      metrics.duration.observe(labels, seconds); // also counts http_requests_total
       const fields = {
         requestId: res.locals.requestId as string | undefined,
         method: req.method,
