@@ -343,3 +343,21 @@ describe('outputs', () => {
     writeFileSync(file, 'y');
   });
 });
+
+describe('Pushgateway exposition text', () => {
+  test('names, labels and escaping (the alert rules depend on these names)', async () => {
+    const { exposition } = await import('../../src/gate/pushgateway.js');
+    const r = await gate(
+      [base(), base({ label: 'b "q"\\x', errorEvery: 4 })],
+      'overall: { errors: "< 50%" }\n',
+    );
+    const text = exposition(r.summary, 'v2 "rc"\nx', Date.parse('2026-11-30T21:00:00Z'));
+    const rel = 'release="v2 \\"rc\\"\\nx"';
+    expect(text).toContain(`lab_loadtest_gate_passed{${rel}} 1\n`);
+    expect(text).toContain(`lab_loadtest_gate_timestamp_seconds{${rel}} 1796072400\n`);
+    expect(text).toContain(`lab_loadtest_p95_seconds{${rel},label="a"} 0.094\n`);
+    expect(text).toContain(`lab_loadtest_error_ratio{${rel},label="b \\"q\\"\\\\x"} 0.25\n`);
+    expect(text).toMatch(/lab_loadtest_throughput_rps\{release="[^}]*,label="overall"\} [\d.]+\n/);
+    expect(text).toContain('# TYPE lab_loadtest_gate_passed gauge\n');
+  });
+});
