@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describeWithTools } from '../../test/support/tools.js';
 import { ExitCode, LabError } from '../../lab/src/errors.js';
 import { planLabels, resolvePlan } from '../../lab/src/loadtest/plans.js';
+import { runGate } from '../../lab/src/gate/index.js';
 import { loadThresholds } from '../../lab/src/gate/thresholds.js';
 import { startLocalShop, type LocalShop } from './support/local-shop-server.js';
 import { loadTestShop, tempRunDir } from './support/jmeter.js';
@@ -38,6 +39,18 @@ describeWithTools(['jmeter', 'java'], 'JMeter plans against a local shop server'
       expect(shop.rejected.slice(before)).toEqual([]);
       expect(r.jmeterExitCode).toBe(0);
       expect(r.startupMs).not.toBeNull();
+      if (name === 'baseline') {
+        // The real default thresholds judge this real JTL: no label they name is missing (that
+        // would be invalid input); a verdict comes back (this short run has too few samples).
+        const report = await runGate({
+          results: r.files.jtl,
+          thresholds: THRESHOLDS,
+          outDir: r.runDir,
+        });
+        expect(report.checks.find((c) => c.id === 'overall.samples')?.status).toBe('fail');
+        for (const label of loadThresholds(THRESHOLDS).labels)
+          expect(report.summary.labels[label]?.count).toBeGreaterThan(0);
+      }
     }, 60_000);
   }
 
