@@ -23,8 +23,11 @@ const CR = 0x0d;
 
 /** Columns the gate needs; every other column is skipped without being decoded. */
 export const REQUIRED_COLUMNS = ['timeStamp', 'elapsed', 'label', 'success'] as const;
-/** A label set this large means labels carry ids or URLs: thresholds could not name them. */
-export const MAX_LABELS = 1000;
+/**
+ * A label set this large means labels carry ids or URLs: thresholds could not name them. Also
+ * the memory bound: each label costs ~120 KB (histogram and time series), 200 labels ~24 MB.
+ */
+export const MAX_LABELS = 200;
 /** A single record larger than this is corrupt (JMeter's CSV never stores response bodies). */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 const MAX_HEADER_FIELDS = 256;

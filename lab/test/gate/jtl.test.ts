@@ -326,6 +326,16 @@ describe('invalid files: exit 2, the file and the line, never a stack trace', ()
     const e = await invalid('binary.jtl', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x0a, 0x41]));
     expect(e.message).toMatch(/binary\.jtl:1: the header lacks columns/);
   });
+  test('too many distinct labels (ids or URLs in sampler names)', async () => {
+    const many = Array.from({ length: 201 }, (_, i) =>
+      line({ ts: 1000 + i, elapsed: 5, label: `GET /api/products/${i}` }),
+    );
+    const e = await invalid('many-labels.jtl', `${HEADER}\n${many.join('\n')}\n`);
+    expect(e.message).toMatch(
+      /many-labels\.jtl:202: more than 200 distinct labels \(this one: "GET \/api\/products\/200"\)/,
+    );
+    expect(e.hint).toMatch(/stable sampler names/);
+  });
   test('the column list in messages is the header JMeter wrote', () => {
     expect(HEADER_COLUMNS).toHaveLength(17);
   });
