@@ -15,7 +15,9 @@
 # (roles whose nodes run Docker inside: privileged, private cgroupns, a /var/lib/docker volume;
 # default "jenkins app"), LAB_CONVERGE_TIMEOUT (seconds per playbook run, default 1200),
 # LAB_CONVERGE_PLAYBOOK / LAB_CONVERGE_VERIFY (relative to ansible/; default site.yml and
-# playbooks/verify.yml; a single tier's playbook is handy while working on one role).
+# playbooks/verify.yml; a single tier's playbook is handy while working on one role),
+# LAB_CONVERGE_ARGS (extra ansible-playbook arguments for every run, e.g. "--skip-tags x";
+# the summary says so: a run with them is a diagnostic, not the real converge).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -133,15 +135,18 @@ export ANSIBLE_CONFIG="$root/ansible/ansible.cfg" ANSIBLE_FORCE_COLOR=0 ANSIBLE_
 playbook() { # name, playbook, log
   local start rc=0
   start=$(now)
-  (cd "$root/ansible" && timeout "$run_timeout" ansible-playbook -i "$state/hosts.yml" -e '{"lab_offline": true}' "$2") >"$3" 2>&1 || rc=$?
+  # shellcheck disable=SC2086 # LAB_CONVERGE_ARGS is a list of extra ansible-playbook arguments
+  (cd "$root/ansible" && timeout "$run_timeout" ansible-playbook -i "$state/hosts.yml" -e '{"lab_offline": true}' \
+    ${LAB_CONVERGE_ARGS:-} "$2") >"$3" 2>&1 || rc=$?
   echo "$(secs "$start" "$(now)")" >"$3.seconds"
   return "$rc"
 }
-recap() { # log -> "host ok changed unreachable failed" lines
-  awk '/^PLAY RECAP/ { on = 1; next } on && /ok=/ {
-    h = $1; c = 0; u = 0; f = 0; o = 0
+recap() { # log -> "host ok changed unreachable failed", one line per host (the last recap wins)
+  awk '/^PLAY RECAP/ { on = 1; next } on && /ok=[0-9]+/ {
+    c = u = f = o = 0
     for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "changed") c = kv[2]; if (kv[1] == "unreachable") u = kv[2]; if (kv[1] == "failed") f = kv[2]; if (kv[1] == "ok") o = kv[2] }
-    print h, o, c, u, f }' "$1"
+    row[$1] = $1 " " o " " c " " u " " f }
+    END { for (h in row) print row[h] }' "$1" | sort
 }
 failures() { # log -> the failed tasks, one line each
   awk '/^TASK \[/ { task = $0; sub(/^TASK /, "", task); sub(/ \*+$/, "", task) }
@@ -188,7 +193,7 @@ say "$verify ok in ${t_verify} s"
 # --- summary ---
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
-echo "converge summary (${#nodes[@]} nodes, podman, lab_offline=true)"
+echo "converge summary (${#nodes[@]} nodes, podman, lab_offline=true${LAB_CONVERGE_ARGS:+, EXTRA ARGS: $LAB_CONVERGE_ARGS})"
 printf '  %-34s %8s  %-10s %s\n' "step" "seconds" "target" "ratio to target"
 printf '  %-34s %8s  %-10s %s\n' "node image (cached after 1st)" "$t_image" "-" "-"
 printf '  %-34s %8s  %-10s %s\n' "start ${#nodes[@]} systemd nodes" "$t_start" "-" "-"
