@@ -6,6 +6,7 @@
 // that sends the wrong thing fails its assertions instead of passing against a lenient double.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sampleProducts, type SampleProduct } from '../../../app/shared/src/sample-data.js';
 
 export type RouteKey =
   | 'healthz_catalog'
@@ -51,77 +52,21 @@ export interface LocalShop {
   close: () => Promise<void>;
 }
 
-const PRODUCT_COUNT = 1000;
-const CATEGORIES = [
-  'kitchen',
-  'outdoor',
-  'office',
-  'audio',
-  'fitness',
-  'garden',
-  'toys',
-  'apparel',
-  'lighting',
-  'tools',
-];
-const NOUNS = [
-  'Kettle',
-  'Tent',
-  'Desk Lamp',
-  'Headphones',
-  'Yoga Mat',
-  'Planter',
-  'Puzzle',
-  'Hoodie',
-  'Lantern',
-  'Hammer',
-];
-const MATERIALS = [
-  'Bamboo',
-  'Steel',
-  'Oak',
-  'Cotton',
-  'Aluminium',
-  'Ceramic',
-  'Carbon',
-  'Recycled',
-  'Walnut',
-  'Copper',
-];
+// The catalogue the app seeds (app/shared sample data): the SKUs and search terms of the plans'
+// data file find the same products here as on a seeded staging host.
+const SEED_PRODUCTS = 1000;
 const SKU = /^SKU-\d{6}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-interface Product {
+interface Product extends SampleProduct {
   id: string;
-  sku: string;
-  name: string;
-  category: string;
-  price: number;
-  stock: number;
-  description: string;
-  tags: string[];
 }
 
-function makeProducts(): Product[] {
-  const products: Product[] = [];
-  for (let n = 1; n <= PRODUCT_COUNT; n++) {
-    const category = CATEGORIES[n % CATEGORIES.length] as string;
-    const material = MATERIALS[Math.floor(n / 10) % MATERIALS.length] as string;
-    const noun = NOUNS[n % NOUNS.length] as string;
-    const name = `Northwind ${material} ${noun}`;
-    products.push({
-      id: n.toString(16).padStart(24, '0'),
-      sku: `SKU-${String(n).padStart(6, '0')}`,
-      name,
-      category,
-      price: 10 + (n % 90) + 0.99,
-      stock: 1000,
-      description: `The ${name}, for load tests.`,
-      tags: [category, material.toLowerCase()],
-    });
-  }
-  return products;
-}
+const makeProducts = (): Product[] =>
+  sampleProducts(SEED_PRODUCTS).map((p, i) => ({
+    id: (i + 1).toString(16).padStart(24, '0'),
+    ...p,
+  }));
 
 const ROUTE_KEYS: RouteKey[] = [
   'healthz_catalog',
@@ -291,6 +236,9 @@ export async function startLocalShop(initial: Partial<ShopBehaviour> = {}): Prom
             (line.quantity as number) > 100
           ) {
             return reject(req, res, 400, 'quantity must be a whole number 1..100');
+          }
+          if (product.stock < (line.quantity as number)) {
+            return reject(req, res, 409, `only ${product.stock} of ${product.sku} in stock`);
           }
           lines.push({ sku: product.sku, quantity: line.quantity as number, price: product.price });
         }

@@ -5,8 +5,16 @@ import { Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { ExitCode, LabError } from '../errors.js';
 import { formatCommand } from '../exec/index.js';
-import { formatVerdict, runGate, type GateReport } from '../gate/index.js';
+import {
+  formatValue,
+  formatVerdict,
+  loadThresholds,
+  runGate,
+  type GateReport,
+} from '../gate/index.js';
+import type { LabelStats } from '../gate/stats.js';
 import { buildJMeterArgs, jmeterBinary, parseProperty } from '../loadtest/jmeter.js';
+import { planLabels } from '../loadtest/plans.js';
 import { formatProgress, type ProgressSnapshot } from '../loadtest/progress.js';
 import {
   JTL_NAME,
@@ -47,8 +55,6 @@ function wholeNumber(flag: string, value: string | undefined, min = 1): string |
   }
   return String(Number(value));
 }
-
-const ms = (v: number) => `${Math.round(v)} ms`;
 
 export const loadtestCommand: CommandModule = {
   register(program, ctx) {
@@ -134,6 +140,20 @@ or JMeter missing, 130 timed out.`,
           properties,
           timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined,
         });
+        if (thresholds) {
+          // Cheap checks before a long run: a typo in the thresholds, or limits for labels this
+          // plan never produces, would only fail the gate (exit 2) after JMeter has run.
+          const named = loadThresholds(thresholds).labels;
+          const produced = planLabels(prepared.plan.text);
+          const missing = named.filter((l) => !produced.includes(l));
+          if (missing.length > 0) {
+            throw new LabError(
+              ExitCode.INVALID_INPUT,
+              `${path.relative(process.cwd(), thresholds) || thresholds} has limits for ${missing.join(', ')}, which plan ${prepared.plan.name} does not produce (its labels: ${produced.join(', ') || 'none'})`,
+              'gate the baseline plan (--plan baseline), pass thresholds for this plan (--thresholds FILE), or skip the gate (--no-gate)',
+            );
+          }
+        }
         if (g.dryRun) {
           const args = buildJMeterArgs({
             plan: prepared.plan.file,
@@ -221,29 +241,20 @@ or JMeter missing, 130 timed out.`,
         }
 
         ctx.out.result(result, () => {
-          const o = result.overall;
+          const row = (name: string, s: LabelStats) => [
+            name,
+            String(s.count),
+            formatValue(s.errorPct, '%'),
+            formatValue(s.throughputRps, '/s'),
+            formatValue(s.p50, 'ms'),
+            formatValue(s.p95, 'ms'),
+            formatValue(s.max, 'ms'),
+          ];
           ctx.out.line(
             table(
-              [
-                ...Object.entries(result.labels).map(([label, s]) => [
-                  label,
-                  String(s.count),
-                  `${s.errorPct.toFixed(2)}%`,
-                  `${s.throughputRps.toFixed(1)}/s`,
-                  ms(s.p50),
-                  ms(s.p95),
-                  ms(s.max),
-                ]),
-                [
-                  'overall',
-                  String(o.count),
-                  `${o.errorPct.toFixed(2)}%`,
-                  `${o.throughputRps.toFixed(1)}/s`,
-                  ms(o.p50),
-                  ms(o.p95),
-                  ms(o.max),
-                ],
-              ],
+              [...Object.entries(result.labels), ['overall', result.overall] as const].map(
+                ([name, s]) => row(name, s),
+              ),
               ['label', 'samples', 'errors', 'throughput', 'p50', 'p95', 'max'],
             ),
           );

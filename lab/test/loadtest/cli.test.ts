@@ -36,6 +36,9 @@ function lab(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promis
   });
 }
 
+const TYPO_THRESHOLDS = path.join(tempRunDir('lab-cli-typo-'), 'thresholds.yml');
+writeFileSync(TYPO_THRESHOLDS, 'version: 1\nlabels:\n  view_product: { p95: "< 3OOms" }\n');
+
 let shop: LocalShop;
 let state: string;
 const env = () => ({ LAB_STATE_DIR: state, LAB_JMETER: jmeterForTests() });
@@ -57,6 +60,18 @@ describe('lab loadtest: bad input and missing things fail before JMeter starts',
       /unknown plan "basline"[\s\S]*hint: use one of: baseline, smoke, spike, stress/,
     ],
     ['malformed -J', ['-J', 'threads'], 2, /-J "threads": expected key=value/],
+    [
+      'thresholds with a typo',
+      ['--thresholds', TYPO_THRESHOLDS],
+      2,
+      /labels\.view_product\.p95 \(line 3\): '< 3OOms' is not a duration limit/,
+    ],
+    [
+      'thresholds for labels the plan does not produce',
+      ['--plan', 'smoke'],
+      2,
+      /jmeter\/thresholds\.yml has limits for search_catalog, view_product, place_order, which plan smoke does not produce \(its labels: healthz_catalog, healthz_orders, browse_catalog\)[\s\S]*--no-gate/,
+    ],
     ['non-numeric threads', ['--threads', 'many'], 2, /--threads "many": must be a whole number/],
     ['bad property value', ['-J', 'duration=soon'], 2, /duration=soon: must be a whole number/],
     [
@@ -81,11 +96,14 @@ describe('lab loadtest: bad input and missing things fail before JMeter starts',
       ]),
       [
         'unreachable',
-        lab(['loadtest', '--env', `http://127.0.0.1:${closedPort}`, '--plan', 'smoke'], env()),
+        lab(
+          ['loadtest', '--env', `http://127.0.0.1:${closedPort}`, '--plan', 'smoke', '--no-gate'],
+          env(),
+        ),
       ],
       [
         'no jmeter',
-        lab(['loadtest', '--env', shop.url, '--plan', 'smoke'], {
+        lab(['loadtest', '--env', shop.url, '--plan', 'smoke', '--no-gate'], {
           ...env(),
           LAB_JMETER: '/nonexistent/bin/jmeter',
         }),
@@ -93,7 +111,17 @@ describe('lab loadtest: bad input and missing things fail before JMeter starts',
       [
         'dry run',
         lab(
-          ['--dry-run', 'loadtest', '--env', shop.url, '--plan', 'smoke', '--threads', '3'],
+          [
+            '--dry-run',
+            'loadtest',
+            '--env',
+            shop.url,
+            '--plan',
+            'smoke',
+            '--threads',
+            '3',
+            '--no-gate',
+          ],
           env(),
         ),
       ],

@@ -2,7 +2,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, LabError } from '../../src/errors.js';
+import { ExitCode } from '../../src/errors.js';
+import { labErrorOf } from './errors.js';
 import {
   evaluateSeconds,
   listPlans,
@@ -14,15 +15,6 @@ import {
 } from '../../src/loadtest/plans.js';
 
 const SHOP_LABELS = ['browse_catalog', 'search_catalog', 'view_product', 'place_order'];
-const catchError = (fn: () => unknown): LabError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LabError) return e;
-    throw e;
-  }
-  throw new Error('expected a LabError');
-};
 
 describe('the plans', () => {
   test('smoke, baseline, stress and spike exist and resolve by name', () => {
@@ -80,13 +72,13 @@ describe('the plans', () => {
   });
 
   test('an unknown plan names the ones that exist; a non-plan file is refused', () => {
-    const e = catchError(() => resolvePlan('basline'));
+    const e = labErrorOf(() => resolvePlan('basline'));
     expect(e.code).toBe(ExitCode.INVALID_INPUT);
     expect(e.message).toBe('unknown plan "basline"');
     expect(e.hint).toContain('baseline, smoke, spike, stress');
-    expect(catchError(() => resolvePlan('/nonexistent/x.jmx')).message).toContain('does not exist');
+    expect(labErrorOf(() => resolvePlan('/nonexistent/x.jmx')).message).toContain('does not exist');
     expect(
-      catchError(() => resolvePlan(path.join(plansDir(), '../data/baseline.csv'))).message,
+      labErrorOf(() => resolvePlan(path.join(plansDir(), '../data/baseline.csv'))).message,
     ).toContain('not a JMeter test plan');
   });
 });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../../test/support/net.js';
 import { ExitCode, LabError } from '../../src/errors.js';
+import { labErrorOf } from './errors.js';
 import { inspectJtl, logTail } from '../../src/loadtest/results.js';
 import { checkReachable, resolveTarget, targetUrl } from '../../src/loadtest/target.js';
 
@@ -15,15 +16,6 @@ const config = () => ({
     { name: 'production', role: 'app', env: 'production', ip: '192.168.56.12' },
   ],
 });
-const rejects = (fn: () => unknown): LabError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof LabError) return e;
-    throw e;
-  }
-  throw new Error('expected a LabError');
-};
 
 describe('target', () => {
   test('an environment is its app node on port 80', () => {
@@ -66,11 +58,11 @@ describe('target', () => {
       ['http://host:8080/?x=1', 'give only scheme, host and port'],
     ];
     for (const [spec, message] of cases) {
-      const e = rejects(() => resolveTarget(spec, config));
+      const e = labErrorOf(() => resolveTarget(spec, config));
       expect(e.code).toBe(ExitCode.INVALID_INPUT);
       expect(e.message).toContain(message);
     }
-    const e = rejects(() => resolveTarget('staging', () => ({ nodes: [] })));
+    const e = labErrorOf(() => resolveTarget('staging', () => ({ nodes: [] })));
     expect(e.message).toBe('the lab config has no app node with env: staging');
   });
 
