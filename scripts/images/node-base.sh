@@ -33,9 +33,9 @@ if [[ $force == 0 ]] && [[ "$(podman image inspect --format '{{index .Labels "la
 fi
 
 # The Debian mirror apt uses here (rootfs.sh takes LAB_DEBIAN_MIRROR when set).
+source "$(dirname "$0")/debian-mirror.sh"
 if [[ -z "${LAB_DEBIAN_MIRROR:-}" ]]; then
-  LAB_DEBIAN_MIRROR="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    grep -oE 'https?://[^ ]+/debian/?( |$)' | head -n 1 | tr -d ' ' || true)"
+  LAB_DEBIAN_MIRROR="$(detect_mirror)"
   [[ -n "$LAB_DEBIAN_MIRROR" ]] && export LAB_DEBIAN_MIRROR
 fi
 rootfs="$("$root/scripts/images/rootfs.sh")"

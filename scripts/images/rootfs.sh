@@ -7,8 +7,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cache="${LAB_IMAGE_CACHE:-$root/.cache/images}"
 out="$cache/bookworm-minbase.tar"
-# The mirror this machine's apt already uses (works behind proxies and local mirrors).
-mirror="${LAB_DEBIAN_MIRROR:-$(grep -rhE '^[[:space:]]*(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+' | grep -v -- '-security' | head -n 1)}"
+# The mirror this machine's apt already uses.
+source "$root/scripts/images/debian-mirror.sh"
+mirror="${LAB_DEBIAN_MIRROR:-$(detect_mirror)}"
 [[ -n "$mirror" ]] || { echo "rootfs.sh: no Debian mirror found in /etc/apt; set LAB_DEBIAN_MIRROR" >&2; exit 2; }
 mkdir -p "$cache"
 exec 9>"$cache/rootfs.lock"
