@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Repository root: lab/dist/state.js and lab/src/state.ts are both two levels down. */
 export const repoRoot = (): string =>
-  process.env.LAB_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  process.env.LAB_ROOT || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface StatePaths {
   root: string;
@@ -18,7 +18,7 @@ export interface StatePaths {
 }
 
 export function statePaths(root = repoRoot()): StatePaths {
-  const state = process.env.LAB_STATE_DIR ?? path.join(root, '.lab');
+  const state = process.env.LAB_STATE_DIR || path.join(root, '.lab');
   return {
     root: state,
     secrets: path.join(state, 'secrets'),
