@@ -169,3 +169,54 @@ describeWithTools(['ansible-playbook', 'nginx'], 'nginx role rendered by Ansible
     expect(readFileSync(path.join(conf, 'lab/http.d/upstreams.conf'), 'utf8')).toBe(before);
   });
 });
+
+describeWithTools(['ansible-playbook'], 'scripts the roles install parse', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'lab-role-scripts-'));
+    const r = run('ansible-playbook', ['-i', 'localhost,', 'tests/playbooks/render-scripts.yml', '-e', `render_dir=${dir}`], {
+      timeoutMs: 180_000,
+    });
+    if (r.status !== 0) throw new Error(`rendering failed:\n${tail(r, 40)}`);
+  }, 200_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // mongosh runs these with Node's parser: `node --check` is a real syntax check.
+  test.each(['users.js', 'verify.js'])('mongosh script %s is valid JavaScript', (file) => {
+    const r = spawnSync('timeout', ['30', process.execPath, '--check', path.join(dir, file)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    expect(text).toMatch(/"mongodb_catalog_password"/);
+    expect(text).not.toMatch(/\{\{|\}\}/);
+  });
+
+  test('users.js gives each service readWrite on its own database only', () => {
+    const text = readFileSync(path.join(dir, 'users.js'), 'utf8');
+    expect(text).toMatch(/role: 'readWrite', db: u\.db/);
+    expect(text).toContain('{"user": "catalog", "db": "catalog", "secret": "mongodb_catalog_password"}');
+    expect(text).toContain('{"user": "orders", "db": "orders", "secret": "mongodb_orders_password"}');
+  });
+
+  test.each(['lab-mongodb-backup.sh', 'jmeter-wrapper.sh', '../roles/nginx/files/lab-nginx-check.sh'])('shell script %s parses (sh -n)', (file) => {
+    const full = file.startsWith('..') ? path.join(ANSIBLE_DIR, file.replace('../', '')) : path.join(dir, file);
+    const r = spawnSync('timeout', ['30', 'sh', '-n', full], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  });
+
+  test('the backup never puts the password on a command line', () => {
+    const text = readFileSync(path.join(dir, 'lab-mongodb-backup.sh'), 'utf8');
+    expect(text).toMatch(/--config=\/run\/lab-secrets\/mongodump\.yml/);
+    expect(text).not.toMatch(/--password/);
+  });
+
+  test('a broken script is caught (node --check can fail)', () => {
+    const bad = path.join(dir, 'bad.js');
+    writeFileSync(bad, 'const x = ;\n');
+    const r = spawnSync('timeout', ['30', process.execPath, '--check', bad], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+  });
+});
