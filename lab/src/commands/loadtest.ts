@@ -216,7 +216,7 @@ or JMeter missing, 130 timed out.`,
               target,
               properties,
               jmeter,
-              timeoutSeconds: timeoutSeconds ? Number(timeoutSeconds) : undefined,
+              prepared,
               onProgress,
               gate: thresholds
                 ? (jtl, runDir) =>

@@ -44,6 +44,8 @@ export interface LoadTestOptions {
   onProgress?: (p: ProgressSnapshot, reason: 'tick' | 'update') => void;
   /** Progress ticks (ms); the summariser interval follows the schedule. */
   tickMs?: number;
+  /** The result of preparePlan when the caller has already validated the input with it. */
+  prepared?: PreparedPlan;
   /** Judges the JTL once JMeter is done (the gate); its result is returned as `gate`. */
   gate?: (jtl: string, runDir: string) => Promise<unknown>;
 }
@@ -118,6 +120,8 @@ export function preparePlan(
   return { plan, properties, scheduledSeconds, timeoutSeconds };
 }
 
+export type PreparedPlan = ReturnType<typeof preparePlan>;
+
 const existsFile = (file: string): boolean => existsSync(file) && statSync(file).isFile();
 
 /** A precise hint for failures whose cause is known from jmeter.log. */
@@ -135,6 +139,7 @@ export function knownProblemHint(logFile: string): string | null {
 /** Asks JMeter to stop its test now (its non-GUI UDP control port), so that the JTL is complete. */
 function sendStopTestNow(port: number): void {
   const socket = dgram.createSocket('udp4');
+  socket.on('error', () => socket.close()); // best effort: the hard timeout follows anyway
   socket.send(Buffer.from('StopTestNow'), port, '127.0.0.1', () => socket.close());
 }
 
@@ -143,7 +148,8 @@ export async function runLoadTest<G = unknown>(
   deps: LoadTestDeps,
 ): Promise<LoadTestResult<G>> {
   const now = deps.now ?? Date.now;
-  const { plan, properties, scheduledSeconds, timeoutSeconds } = preparePlan(options);
+  const { plan, properties, scheduledSeconds, timeoutSeconds } =
+    options.prepared ?? preparePlan(options);
   await (deps.reachable ?? checkReachable)(options.target);
 
   const runDir = options.runDir ?? newRunDir('loadtest');
