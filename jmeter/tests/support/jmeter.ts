@@ -1,5 +1,6 @@
 // Which JMeter the tests run, and a one-call load test against a local shop server.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { afterAll } from '@jest/globals';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../../lab/src/exec/index.js';
@@ -22,8 +23,18 @@ export function jmeterForTests(): string {
   return 'jmeter';
 }
 
-export const tempRunDir = (prefix = 'lab-loadtest-'): string =>
-  mkdtempSync(path.join(os.tmpdir(), prefix));
+// Run folders of a test file live under one temporary folder, removed after the file's tests
+// (LAB_KEEP_TEST_RUNS=1 keeps them, to look at a JTL or jmeter.log after a failure).
+let parent: string | null = null;
+export function tempRunDir(prefix = 'lab-loadtest-'): string {
+  parent ??= mkdtempSync(path.join(os.tmpdir(), 'lab-test-runs-'));
+  return mkdtempSync(path.join(parent, prefix));
+}
+afterAll(() => {
+  if (parent && process.env.LAB_KEEP_TEST_RUNS !== '1')
+    rmSync(parent, { recursive: true, force: true });
+  parent = null;
+});
 
 /**
  * Quick settings: a few users, little think time, and a fixed number of visits per user (the
