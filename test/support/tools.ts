@@ -97,10 +97,11 @@ export const TOOLS = {
   nginx: { label: 'nginx', hint: `${APT} apt-get install nginx-light)`, probe: onPath('nginx') },
   jmeter: {
     label: 'jmeter',
-    hint: `${APT} apt-get install jmeter jmeter-http)`,
+    hint: `${APT} apt-get install jmeter jmeter-http default-jdk-headless)`,
     probe: () => {
-      if (!which('jmeter') && !which('java')) return 'jmeter not found on PATH';
       if (!which('jmeter')) return 'jmeter not found on PATH';
+      // The test launcher for Debian's JMeter is compiled on first use.
+      if (!which('javac')) return 'javac not found on PATH (needed for jmeter/launcher)';
       return existsSync('/usr/share/jmeter/lib/ext/ApacheJMeter_http.jar') ||
         existsSync(path.join(process.env.JMETER_HOME ?? '/nonexistent', 'lib/ext/ApacheJMeter_http.jar'))
         ? null
