@@ -1,13 +1,6 @@
 // lab alerts [--url URL]        — what fires now, from Alertmanager's v2 API
 // lab alerts test [--url URL]   — posts a test alert that goes through the real routing to
 //                                 Slack (when configured) and email
-import {
-  fetchAlerts,
-  resolveAlertmanagerUrl,
-  sendTestAlert,
-  since,
-  where,
-} from '../alerts/index.js';
 import { table } from '../output/render.js';
 import type { CommandModule } from './types.js';
 
@@ -25,6 +18,7 @@ export const alertsCommand: CommandModule = {
       .description('list the alerts firing in Alertmanager (--json for machine output)')
       .option('--url <url>', URL_HELP)
       .action(async (flags: UrlFlag) => {
+        const { fetchAlerts, resolveAlertmanagerUrl, since, where } = await import('../alerts/index.js');
         const url = resolveAlertmanagerUrl(flags.url);
         const list = await fetchAlerts({ url });
         ctx.out.result({ alertmanager: url, alerts: list }, () => {
@@ -58,6 +52,7 @@ export const alertsCommand: CommandModule = {
       )
       .option('--url <url>', URL_HELP)
       .action(async (flags: UrlFlag) => {
+        const { resolveAlertmanagerUrl, sendTestAlert } = await import('../alerts/index.js');
         // The sub-command's --url, or the parent's (`lab alerts --url X test`).
         const url = resolveAlertmanagerUrl(flags.url ?? alerts.opts<UrlFlag>().url);
         const sent = await sendTestAlert({ url });

@@ -4,8 +4,6 @@
 // Exit codes: 0 pass, 1 fail, 2 invalid input (JTL, thresholds, baseline, flags).
 import path from 'node:path';
 import { ExitCode, LabError } from '../errors.js';
-import { formatVerdict, latestSummary, promoteBaseline, runGate } from '../gate/index.js';
-import { checkEnvName } from '../gate/summary.js';
 import { newRunDir, repoRoot } from '../state.js';
 import type { CommandModule } from './types.js';
 
@@ -68,6 +66,10 @@ Examples:
   lab gate --promote-baseline --env production --summary .lab/runs/X-loadtest/summary.json`,
       )
       .action(async (flags: GateFlags) => {
+        const [{ formatVerdict, latestSummary, promoteBaseline, runGate }, { checkEnvName }] = await Promise.all([
+          import('../gate/index.js'),
+          import('../gate/summary.js'),
+        ]);
         if (flags.promoteBaseline) {
           if (!flags.env)
             throw new LabError(

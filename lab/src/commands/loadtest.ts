@@ -2,30 +2,13 @@
 //              [--threads N] [--thresholds FILE] [--baseline FILE|auto] [--no-gate]
 import path from 'node:path';
 import { Option } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { ExitCode, LabError } from '../errors.js';
-import { formatCommand } from '../exec/index.js';
-import {
-  formatValue,
-  formatVerdict,
-  loadThresholds,
-  runGate,
-  type GateReport,
-} from '../gate/index.js';
 import type { LabelStats } from '../gate/stats.js';
-import { buildJMeterArgs, jmeterBinary, parseProperty } from '../loadtest/jmeter.js';
-import { planLabels } from '../loadtest/plans.js';
-import { formatProgress, type ProgressSnapshot } from '../loadtest/progress.js';
-import {
-  JTL_NAME,
-  LOG_NAME,
-  preparePlan,
-  runLoadTest,
-  type LoadTestResult,
-} from '../loadtest/run.js';
-import { ENVIRONMENTS, resolveTarget, targetUrl } from '../loadtest/target.js';
 import { table } from '../output/render.js';
 import { repoRoot } from '../state.js';
+import type { GateReport } from '../gate/index.js';
+import type { ProgressSnapshot } from '../loadtest/progress.js';
+import type { LoadTestResult } from '../loadtest/run.js';
 import type { CommandModule } from './types.js';
 
 interface LoadtestFlags {
@@ -106,11 +89,23 @@ export const loadtestCommand: CommandModule = {
         'after',
         `
 JMeter: $LAB_JMETER (a command) or jmeter on PATH. Results go to .lab/runs/<stamp>-loadtest/
-(${JTL_NAME}, ${LOG_NAME}, loadtest.json, and the gate's verdict files). Exit code: the gate's
+(results.jtl, jmeter.log, loadtest.json, and the gate's verdict files). Exit code: the gate's
 (0 pass, 1 fail), 2 bad input, 3 JMeter failed or produced no samples, 4 target unreachable
 or JMeter missing, 130 timed out.`,
       )
       .action(async (flags: LoadtestFlags) => {
+        // The work is loaded only when the command runs (lab --help stays fast).
+        const [{ loadConfig }, { formatCommand }, { formatValue, formatVerdict, loadThresholds, runGate }, { buildJMeterArgs, jmeterBinary, parseProperty }, { planLabels }, { formatProgress }, { JTL_NAME, LOG_NAME, preparePlan, runLoadTest }, { ENVIRONMENTS, resolveTarget, targetUrl }] =
+          await Promise.all([
+            import('../config/load.js'),
+            import('../exec/index.js'),
+            import('../gate/index.js'),
+            import('../loadtest/jmeter.js'),
+            import('../loadtest/plans.js'),
+            import('../loadtest/progress.js'),
+            import('../loadtest/run.js'),
+            import('../loadtest/target.js'),
+          ]);
         const g = ctx.globals();
         const properties: Record<string, string> = {};
         for (const spec of flags.property) {
