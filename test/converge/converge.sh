@@ -148,9 +148,10 @@ recap() { # log -> "host ok changed unreachable failed", one line per host (the 
     row[$1] = $1 " " o " " c " " u " " f }
     END { for (h in row) print row[h] }' "$1" | sort
 }
-failures() { # log -> the failed tasks, one line each
-  awk '/^TASK \[/ { task = $0; sub(/^TASK /, "", task); sub(/ \*+$/, "", task) }
-       /^(fatal|failed):/ { line = $0; sub(/ => .*/, "", line); print "  " task " " line }' "$1" | head -n 20
+failures() { # log -> each failed task with the first lines of its message
+  awk '/^TASK \[/ { task = $0; sub(/^TASK /, "", task); sub(/ \*+$/, "", task); next }
+       /^(fatal|failed):/ { print "  " task ": " substr($0, 1, 400); more = ($0 ~ /=> *$/) ? 6 : 0; next }
+       more > 0 { print "      " substr($0, 1, 300); more-- }' "$1" | head -n 40
 }
 
 say "$site run 1 (first converge)..."
@@ -204,7 +205,7 @@ printf '  %-34s %8s\n' "total" "$(secs "$t_total" "$(now)")"
 echo "  (first-converge target assumes a warm apt cache: $(find "$apt_cache" -maxdepth 2 -name '*.deb' | wc -l) packages in .cache/apt/<node>/ now)"
 echo
 echo "skipped offline (lab_offline=true; they need public registries or vendor repositories):"
-skipped="$(grep -oE 'TASK \[[^]]*SKIPPED \(offline\)[^]]*\]' "$out/run1.log" | sed -E 's/^TASK \[//; s/\]$//' | sort | uniq -c | sed -E 's/^ *([0-9]+) /  \1x /' || true)"
+skipped="$(grep -oE 'TASK \[[^]]*SKIPPED \(offline\)[^]]*\]' "$out/run1.log" | sed -E 's/^TASK \[/  /; s/\]$//' | sort -u || true)"
 echo "${skipped:-  (none)}"
 echo
 echo "converge: OK: $site converged twice with changed=0 the second time, verify passed"

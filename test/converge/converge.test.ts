@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describeWithTools } from '../support/tools.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const TIMEOUT_MS = 25 * 60_000;
+const TIMEOUT_MS = 30 * 60_000;
 
 function runHarness(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
