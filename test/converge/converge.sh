@@ -45,6 +45,11 @@ done
 [[ "$subnet" =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.0/24$ ]] || die "LAB_CONVERGE_SUBNET must be a /24 like 10.89.56.0/24"
 net3="${BASH_REMATCH[1]}"
 
+# One harness at a time on this machine (same container names and subnet): wait, don't clobber.
+mkdir -p "$root/.cache/converge"
+exec 8>"$root/.cache/converge/lock"
+flock -w 1800 8 || die "another converge run held the lock for 30 minutes"
+
 state="$(mktemp -d "${TMPDIR:-/tmp}/lab-converge.XXXXXX")"
 nodes=()
 cleanup() {
@@ -154,12 +159,23 @@ failures() { # log -> each failed task with the first lines of its message
        more > 0 { print "      " substr($0, 1, 300); more-- }' "$1" | head -n 40
 }
 
+diagnose() { # the failed systemd units of every node and their last journal lines
+  local n unit
+  for n in "${nodes[@]}"; do
+    for unit in $(podman exec "$prefix$n" systemctl --failed --no-legend --plain 2>/dev/null | awk '{ print $1 }' | head -n 5); do
+      echo "  $n: $unit failed; journal:"
+      podman exec "$prefix$n" journalctl -u "$unit" -n 6 --no-pager -o cat 2>/dev/null | sed 's/^/      /' | cut -c1-300
+    done
+  done | tee "$out/failed-units.txt" | head -n 60
+}
+
 say "$site run 1 (first converge)..."
 rc1=0; playbook first "$site" "$out/run1.log" || rc1=$?
 t_run1=$(cat "$out/run1.log.seconds")
 if [[ $rc1 -ne 0 ]]; then
   failures "$out/run1.log" >&2
-  tail -n 15 "$out/run1.log" >&2
+  grep -qE '^(fatal|failed):' "$out/run1.log" || tail -n 15 "$out/run1.log" >&2
+  diagnose >&2
   die "$site run 1 exited $rc1 after ${t_run1} s (log: $out/run1.log)"
 fi
 say "$site run 1 ok in ${t_run1} s"
@@ -176,6 +192,8 @@ if [[ $rc2 -ne 0 || "$hosts_seen" -ne "${#nodes[@]}" || -n "$not_idempotent" ]];
   # The tasks that changed the second time are the ones to fix.
   awk '/^TASK \[/ { task = $0; sub(/^TASK /, "", task); sub(/ \*+$/, "", task) } /^changed:/ { line = $0; sub(/ => .*/, "", line); print "  " task " " line }' "$out/run2.log" | head -n 30 >&2
   failures "$out/run2.log" >&2
+  grep -qE '^(fatal|failed):' "$out/run2.log" || tail -n 15 "$out/run2.log" >&2
+  diagnose >&2
   die "$site run 2 is not idempotent (exit $rc2, ${hosts_seen}/${#nodes[@]} hosts in the recap; log: $out/run2.log)"
 fi
 say "$site run 2 ok in ${t_run2} s: changed=0 on every host ($(cut -d' ' -f1 "$out/run2.recap" | tr '\n' ' '))"
@@ -186,7 +204,8 @@ rc3=0; playbook verify "$verify" "$out/verify.log" || rc3=$?
 t_verify=$(cat "$out/verify.log.seconds")
 if [[ $rc3 -ne 0 ]]; then
   failures "$out/verify.log" >&2
-  tail -n 15 "$out/verify.log" >&2
+  grep -qE '^(fatal|failed):' "$out/verify.log" || tail -n 15 "$out/verify.log" >&2
+  diagnose >&2
   die "$verify exited $rc3 after ${t_verify} s (log: $out/verify.log)"
 fi
 say "$verify ok in ${t_verify} s"
