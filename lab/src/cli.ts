@@ -10,14 +10,18 @@ import { log } from './output/log.js';
 import { createOutput } from './output/render.js';
 import { statePaths } from './state.js';
 
-export function buildProgram(ctxOverrides: Partial<CommandContext> = {}): { program: Command; ctx: CommandContext } {
+export function buildProgram(ctxOverrides: Partial<CommandContext> = {}): {
+  program: Command;
+  ctx: CommandContext;
+} {
   const program = new Command();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const ctx: CommandContext = {
     globals,
     exec: run,
     out: createOutput(() => globals().json),
-    interactive: () => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !globals().yes && !globals().json,
+    interactive: () =>
+      Boolean(process.stdin.isTTY && process.stdout.isTTY) && !globals().yes && !globals().json,
     ...ctxOverrides,
   };
   program
@@ -28,7 +32,10 @@ export function buildProgram(ctxOverrides: Partial<CommandContext> = {}): { prog
     .option('-y, --yes', 'never prompt; fail with a hint where a choice is needed', false)
     .option('--dry-run', 'show what would be done without changing anything', false)
     .option('-c, --config <file>', 'lab config file (default: lab.config.yml, or $LAB_CONFIG)')
-    .option('--provider <name>', 'override the provider (virtualbox, libvirt, podman, docker, existing)')
+    .option(
+      '--provider <name>',
+      'override the provider (virtualbox, libvirt, podman, docker, existing)',
+    )
     .option('--profile <name>', 'override the profile (default, small)')
     .showHelpAfterError('(run `lab --help` for usage)')
     .exitOverride()

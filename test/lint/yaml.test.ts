@@ -9,7 +9,11 @@ import { describeWithTools } from '../support/tools.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const yamllint = (args: string[]) =>
-  spawnSync('yamllint', ['-s', '-c', path.join(root, '.yamllint'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  spawnSync('yamllint', ['-s', '-c', path.join(root, '.yamllint'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 
 describeWithTools(['yamllint'], 'yamllint (repository YAML outside ansible/)', () => {
   test('is clean', () => {

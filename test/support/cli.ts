@@ -17,7 +17,9 @@ export function runLab(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
 ): CliResult {
   if (!existsSync(cliPath)) {
-    throw new Error(`${cliPath} is missing: run \`make build\` (make test does it) before the tests`);
+    throw new Error(
+      `${cliPath} is missing: run \`make build\` (make test does it) before the tests`,
+    );
   }
   const r = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,

@@ -19,7 +19,13 @@ describeWithTools(['promtool'], 'probe', () => { test('runs', () => expect(1).to
   );
   const r = spawnSync(
     process.execPath,
-    ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', dir],
+    [
+      '--experimental-vm-modules',
+      '--disable-warning=ExperimentalWarning',
+      'node_modules/jest/bin/jest.js',
+      '--ci',
+      dir,
+    ],
     {
       cwd: root,
       encoding: 'utf8',
@@ -34,7 +40,9 @@ describeWithTools(['promtool'], 'probe', () => { test('runs', () => expect(1).to
 describe('tool-dependent suites', () => {
   test('skip with one line naming the tool when not strict', () => {
     const r = runProbeSuite(false);
-    expect(r.out).toMatch(/SKIP probe: needs promtool \(promtool not found on PATH\); run `make tools`/);
+    expect(r.out).toMatch(
+      /SKIP probe: needs promtool \(promtool not found on PATH\); run `make tools`/,
+    );
     expect(r.out).toMatch(/0 passed, 0 failed, 1 skipped/);
     expect(r.status).toBe(0);
   }, 60_000);

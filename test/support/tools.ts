@@ -49,7 +49,11 @@ export const TOOLS = {
     hint: `${APT} apt-get install ansible-lint)`,
     probe: onPath('ansible-lint'),
   },
-  yamllint: { label: 'yamllint', hint: `${APT} apt-get install yamllint)`, probe: onPath('yamllint') },
+  yamllint: {
+    label: 'yamllint',
+    hint: `${APT} apt-get install yamllint)`,
+    probe: onPath('yamllint'),
+  },
   promtool: {
     label: 'promtool',
     hint: `${APT} apt-get install prometheus)`,
@@ -103,7 +107,9 @@ export const TOOLS = {
       // The test launcher for Debian's JMeter is compiled on first use.
       if (!which('javac')) return 'javac not found on PATH (needed for jmeter/launcher)';
       return existsSync('/usr/share/jmeter/lib/ext/ApacheJMeter_http.jar') ||
-        existsSync(path.join(process.env.JMETER_HOME ?? '/nonexistent', 'lib/ext/ApacheJMeter_http.jar'))
+        existsSync(
+          path.join(process.env.JMETER_HOME ?? '/nonexistent', 'lib/ext/ApacheJMeter_http.jar'),
+        )
         ? null
         : 'JMeter HTTP sampler (ApacheJMeter_http.jar) not found';
     },
@@ -128,7 +134,9 @@ export const TOOLS = {
         encoding: 'utf8',
         timeout: 30_000,
       });
-      return r.status === 0 ? null : `podman does not work here: ${(r.stderr ?? '').trim().split('\n').pop()}`;
+      return r.status === 0
+        ? null
+        : `podman does not work here: ${(r.stderr ?? '').trim().split('\n').pop()}`;
     },
   },
   debootstrap: {
@@ -139,7 +147,8 @@ export const TOOLS = {
   chromium: {
     label: 'chromium',
     hint: `${APT} apt-get install chromium)`,
-    probe: () => (which('chromium') || which('chromium-browser') ? null : 'chromium not found on PATH'),
+    probe: () =>
+      which('chromium') || which('chromium-browser') ? null : 'chromium not found on PATH',
   },
   mongod: {
     label: 'mongod (MongoDB server)',
@@ -171,7 +180,9 @@ export function missingReason(name: ToolName): string | null {
 }
 
 /** The first missing tool of a list, or null when all are usable. */
-export function firstMissing(tools: readonly ToolName[]): { name: ToolName; reason: string } | null {
+export function firstMissing(
+  tools: readonly ToolName[],
+): { name: ToolName; reason: string } | null {
   for (const name of tools) {
     const reason = missingReason(name);
     if (reason) return { name, reason };
@@ -183,11 +194,7 @@ export function firstMissing(tools: readonly ToolName[]): { name: ToolName; reas
  * `describe` that needs real tools. Missing tool: one skip line (or, in strict mode, one
  * failing test that names the tool and how to get it).
  */
-export function describeWithTools(
-  tools: readonly ToolName[],
-  title: string,
-  fn: () => void,
-): void {
+export function describeWithTools(tools: readonly ToolName[], title: string, fn: () => void): void {
   const missing = firstMissing(tools);
   if (!missing) {
     describe(title, fn);

@@ -18,7 +18,8 @@ export const alertsCommand: CommandModule = {
       .description('list the alerts firing in Alertmanager (--json for machine output)')
       .option('--url <url>', URL_HELP)
       .action(async (flags: UrlFlag) => {
-        const { fetchAlerts, resolveAlertmanagerUrl, since, where } = await import('../alerts/index.js');
+        const { fetchAlerts, resolveAlertmanagerUrl, since, where } =
+          await import('../alerts/index.js');
         const url = resolveAlertmanagerUrl(flags.url);
         const list = await fetchAlerts({ url });
         ctx.out.result({ alertmanager: url, alerts: list }, () => {

@@ -8,23 +8,32 @@ export const configCommand: CommandModule = {
 
     config
       .command('show')
-      .description('print the effective config (file + lab.local.yml + env + flags, profile applied)')
+      .description(
+        'print the effective config (file + lab.local.yml + env + flags, profile applied)',
+      )
       .action(async () => {
         const g = ctx.globals();
-        const [{ loadConfig }, { stringify }] = await Promise.all([import('../config/load.js'), import('yaml')]);
+        const [{ loadConfig }, { stringify }] = await Promise.all([
+          import('../config/load.js'),
+          import('yaml'),
+        ]);
         const { config: effective, sources } = loadConfig({
           file: g.config,
           flags: { provider: g.provider, profile: g.profile },
         });
         ctx.out.result(effective, () => {
-          ctx.out.line(`# effective config from: ${sources.map((s) => path.relative(process.cwd(), s) || s).join(' + ')}`);
+          ctx.out.line(
+            `# effective config from: ${sources.map((s) => path.relative(process.cwd(), s) || s).join(' + ')}`,
+          );
           ctx.out.line(stringify(effective).trimEnd());
         });
       });
 
     config
       .command('validate [file]')
-      .description('check a config file (default: lab.config.yml and lab.local.yml); exit 2 when invalid')
+      .description(
+        'check a config file (default: lab.config.yml and lab.local.yml); exit 2 when invalid',
+      )
       .action(async (file?: string) => {
         const g = ctx.globals();
         const { loadConfig } = await import('../config/load.js');
@@ -34,7 +43,9 @@ export const configCommand: CommandModule = {
           flags: { provider: g.provider, profile: g.profile },
         });
         ctx.out.result({ valid: true, sources }, () =>
-          ctx.out.line(`✓ ${sources.map((s) => path.relative(process.cwd(), s) || s).join(' + ')}: valid`),
+          ctx.out.line(
+            `✓ ${sources.map((s) => path.relative(process.cwd(), s) || s).join(' + ')}: valid`,
+          ),
         );
       });
   },

@@ -66,10 +66,8 @@ Examples:
   lab gate --promote-baseline --env production --summary .lab/runs/X-loadtest/summary.json`,
       )
       .action(async (flags: GateFlags) => {
-        const [{ formatVerdict, latestSummary, promoteBaseline, runGate }, { checkEnvName }] = await Promise.all([
-          import('../gate/index.js'),
-          import('../gate/summary.js'),
-        ]);
+        const [{ formatVerdict, latestSummary, promoteBaseline, runGate }, { checkEnvName }] =
+          await Promise.all([import('../gate/index.js'), import('../gate/summary.js')]);
         if (flags.promoteBaseline) {
           if (!flags.env)
             throw new LabError(

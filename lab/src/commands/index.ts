@@ -11,4 +11,11 @@ import { secretsCommand } from './secrets.js';
 
 export const commands: readonly CommandModule[] = [
   lifecycleCommand,
-  doctorCommand, configCommand, secretsCommand, inventoryCommand, gateCommand, loadtestCommand, alertsCommand];
+  doctorCommand,
+  configCommand,
+  secretsCommand,
+  inventoryCommand,
+  gateCommand,
+  loadtestCommand,
+  alertsCommand,
+];

@@ -10,10 +10,14 @@ export const lifecycleCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('up')
-      .description('bring the lab up and configure it (idempotent: run it again to resume after a failure)')
+      .description(
+        'bring the lab up and configure it (idempotent: run it again to resume after a failure)',
+      )
       .option('--offline', 'skip the steps that download from public registries (or LAB_OFFLINE=1)')
       .option('--skip-checks', 'do not run lab doctor first')
-      .action(async (flags: { offline?: boolean; skipChecks?: boolean }) => (await impl()).up(ctx, flags));
+      .action(async (flags: { offline?: boolean; skipChecks?: boolean }) =>
+        (await impl()).up(ctx, flags),
+      );
 
     program
       .command('down')
@@ -22,7 +26,9 @@ export const lifecycleCommand: CommandModule = {
 
     program
       .command('destroy')
-      .description("delete the lab's nodes and their disks (asks first; .lab/ with the secrets is kept)")
+      .description(
+        "delete the lab's nodes and their disks (asks first; .lab/ with the secrets is kept)",
+      )
       .action(async () => (await impl()).destroy(ctx));
 
     program
@@ -32,7 +38,9 @@ export const lifecycleCommand: CommandModule = {
 
     program
       .command('walkthrough')
-      .description('guided tour of a green, a gated and a rolled-back release (needs the Jenkins pipeline)')
+      .description(
+        'guided tour of a green, a gated and a rolled-back release (needs the Jenkins pipeline)',
+      )
       .action(() => {
         throw new LabError(
           ExitCode.PREREQUISITE,

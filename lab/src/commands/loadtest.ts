@@ -95,17 +95,25 @@ or JMeter missing, 130 timed out.`,
       )
       .action(async (flags: LoadtestFlags) => {
         // The work is loaded only when the command runs (lab --help stays fast).
-        const [{ loadConfig }, { formatCommand }, { formatValue, formatVerdict, loadThresholds, runGate }, { buildJMeterArgs, jmeterBinary, parseProperty }, { planLabels }, { formatProgress }, { JTL_NAME, LOG_NAME, preparePlan, runLoadTest }, { ENVIRONMENTS, resolveTarget, targetUrl }] =
-          await Promise.all([
-            import('../config/load.js'),
-            import('../exec/index.js'),
-            import('../gate/index.js'),
-            import('../loadtest/jmeter.js'),
-            import('../loadtest/plans.js'),
-            import('../loadtest/progress.js'),
-            import('../loadtest/run.js'),
-            import('../loadtest/target.js'),
-          ]);
+        const [
+          { loadConfig },
+          { formatCommand },
+          { formatValue, formatVerdict, loadThresholds, runGate },
+          { buildJMeterArgs, jmeterBinary, parseProperty },
+          { planLabels },
+          { formatProgress },
+          { JTL_NAME, LOG_NAME, preparePlan, runLoadTest },
+          { ENVIRONMENTS, resolveTarget, targetUrl },
+        ] = await Promise.all([
+          import('../config/load.js'),
+          import('../exec/index.js'),
+          import('../gate/index.js'),
+          import('../loadtest/jmeter.js'),
+          import('../loadtest/plans.js'),
+          import('../loadtest/progress.js'),
+          import('../loadtest/run.js'),
+          import('../loadtest/target.js'),
+        ]);
         const g = ctx.globals();
         const properties: Record<string, string> = {};
         for (const spec of flags.property) {

@@ -51,7 +51,8 @@ export class ConfigError extends LabError {
 }
 
 type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlain = (v: unknown): v is Plain =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads one YAML layer; syntax errors carry line and column. */
 function readLayer(file: string): Plain {
@@ -63,7 +64,9 @@ function readLayer(file: string): Plain {
     throw new LabError(
       ExitCode.INVALID_INPUT,
       `cannot read config file ${file}${code === 'ENOENT' ? ': it does not exist' : `: ${code}`}`,
-      code === 'ENOENT' ? 'check the path, or run from the lab repository' : 'check its permissions',
+      code === 'ENOENT'
+        ? 'check the path, or run from the lab repository'
+        : 'check its permissions',
     );
   }
   const lineCounter = new LineCounter();
@@ -82,7 +85,9 @@ function readLayer(file: string): Plain {
     );
   }
   if (doc.contents === null) {
-    throw new ConfigError(file, [{ path: '(file)', message: 'is empty', hint: `start from ${CONFIG_FILE}` }]);
+    throw new ConfigError(file, [
+      { path: '(file)', message: 'is empty', hint: `start from ${CONFIG_FILE}` },
+    ]);
   }
   if (!isMap(doc.contents)) {
     throw new ConfigError(file, [
@@ -104,7 +109,9 @@ export function mergeLayers(base: Plain, over: Plain): Plain {
     if (key === 'nodes' && Array.isArray(current) && Array.isArray(value)) {
       const merged = current.map((n) => (isPlain(n) ? { ...n } : n));
       for (const patch of value) {
-        const idx = isPlain(patch) ? merged.findIndex((n) => isPlain(n) && n.name === patch.name) : -1;
+        const idx = isPlain(patch)
+          ? merged.findIndex((n) => isPlain(n) && n.name === patch.name)
+          : -1;
         if (idx >= 0 && isPlain(patch)) merged[idx] = mergeLayers(merged[idx] as Plain, patch);
         else merged.push(patch);
       }
@@ -136,7 +143,13 @@ function envLayer(env: NodeJS.ProcessEnv, issues: ConfigIssue[]): Plain {
 }
 
 const describeValue = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? `a list of ${v.length}` : typeof v === 'object' ? 'a mapping' : `${typeof v} ${JSON.stringify(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? `a list of ${v.length}`
+      : typeof v === 'object'
+        ? 'a mapping'
+        : `${typeof v} ${JSON.stringify(v)}`;
 
 function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
   let cur: unknown = root;
@@ -167,7 +180,11 @@ export function schemaIssues(error: z.ZodError, raw: unknown): ConfigIssue[] {
         };
       case 'invalid_type':
         return found === undefined
-          ? { path: where, message: `is missing (expected ${issue.expected})`, hint: 'add it; see lab.config.yml for an example' }
+          ? {
+              path: where,
+              message: `is missing (expected ${issue.expected})`,
+              hint: 'add it; see lab.config.yml for an example',
+            }
           : {
               path: where,
               message: `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, found ${describeValue(found)}`,
@@ -180,7 +197,8 @@ export function schemaIssues(error: z.ZodError, raw: unknown): ConfigIssue[] {
       case 'too_small':
       case 'too_big': {
         if (!/^Too (small|big)/.test(issue.message)) return { path: where, message: issue.message };
-        const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        const bound =
+          issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
         const what =
           issue.origin === 'number' || issue.origin === 'int'
             ? `must be ${bound}`
@@ -192,7 +210,10 @@ export function schemaIssues(error: z.ZodError, raw: unknown): ConfigIssue[] {
       case 'custom':
         return { path: where, message: issue.message };
       default:
-        return { path: where, message: `${issue.message}${found !== undefined ? `, found ${describeValue(found)}` : ''}` };
+        return {
+          path: where,
+          message: `${issue.message}${found !== undefined ? `, found ${describeValue(found)}` : ''}`,
+        };
     }
   });
 }
@@ -202,9 +223,15 @@ export function hostFacts(): HostFacts {
 }
 
 /** Validates a raw (merged) config object; throws ConfigError listing every issue. */
-export function validateRaw(raw: Plain, file: string, host: HostFacts, preIssues: ConfigIssue[] = []): LabConfigInput {
+export function validateRaw(
+  raw: Plain,
+  file: string,
+  host: HostFacts,
+  preIssues: ConfigIssue[] = [],
+): LabConfigInput {
   const parsed = labConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(file, [...preIssues, ...schemaIssues(parsed.error, raw)]);
+  if (!parsed.success)
+    throw new ConfigError(file, [...preIssues, ...schemaIssues(parsed.error, raw)]);
   const issues = [...preIssues, ...semanticIssues(parsed.data, host)];
   if (issues.length > 0) throw new ConfigError(file, issues);
   return applyProfile(parsed.data);
@@ -219,7 +246,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const localFile =
     options.localFile === false
       ? null
-      : path.resolve(options.localFile ?? env.LAB_LOCAL_CONFIG ?? path.join(path.dirname(file), LOCAL_FILE));
+      : path.resolve(
+          options.localFile ?? env.LAB_LOCAL_CONFIG ?? path.join(path.dirname(file), LOCAL_FILE),
+        );
   if (localFile && existsSync(localFile)) {
     raw = mergeLayers(raw, readLayer(localFile));
     sources.push(localFile);
@@ -232,6 +261,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (options.flags?.profile) flags.profile = options.flags.profile;
   raw = mergeLayers(raw, flags);
 
-  const config = validateRaw(raw, sources[sources.length - 1] ?? file, options.host ?? hostFacts(), preIssues);
+  const config = validateRaw(
+    raw,
+    sources[sources.length - 1] ?? file,
+    options.host ?? hostFacts(),
+    preIssues,
+  );
   return { config, sources };
 }

@@ -11,11 +11,9 @@ export const ROLES = ['jenkins', 'app', 'monitoring'] as const;
 export const ENVS = ['staging', 'production'] as const;
 export const SERVICES = ['catalog', 'orders'] as const;
 
-const hostname = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
-    message: 'must be a short host name: lowercase letters, digits and dashes',
-  });
+const hostname = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, {
+  message: 'must be a short host name: lowercase letters, digits and dashes',
+});
 
 const ipv4 = z.string().refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), {
   message: 'is not an IPv4 address (like 192.168.56.10)',
@@ -24,15 +22,22 @@ const ipv4 = z.string().refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), {
 const cidr = z.string().superRefine((v, ctx) => {
   let parsed: [ipaddr.IPv4, number];
   try {
-    if (!ipaddr.IPv4.isValidFourPartDecimal(v.split('/')[0] ?? '')) throw new Error('not four-part');
+    if (!ipaddr.IPv4.isValidFourPartDecimal(v.split('/')[0] ?? ''))
+      throw new Error('not four-part');
     parsed = ipaddr.IPv4.parseCIDR(v);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not a network in CIDR form (like 192.168.56.0/24)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not a network in CIDR form (like 192.168.56.0/24)',
+    });
     return;
   }
   const [addr, bits] = parsed;
   if (bits < 8 || bits > 30) {
-    ctx.addIssue({ code: 'custom', message: `/${bits} is not a usable lab network prefix: use /8 to /30` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `/${bits} is not a usable lab network prefix: use /8 to /30`,
+    });
     return;
   }
   const network = ipaddr.IPv4.networkAddressFromCIDR(v).toString();
@@ -101,7 +106,9 @@ export const labConfigSchema = z.strictObject({
     podman: box,
     docker: box,
   }),
-  nodes: z.array(node).min(1, { message: 'lists no node: the lab needs jenkins, app and monitoring nodes' }),
+  nodes: z
+    .array(node)
+    .min(1, { message: 'lists no node: the lab needs jenkins, app and monitoring nodes' }),
   profiles: z.record(z.string().min(1), profile).default({}),
   app: z.strictObject({
     services: z.array(z.enum(SERVICES)).min(1),
@@ -111,7 +118,10 @@ export const labConfigSchema = z.strictObject({
     email: z.strictObject({
       to: z.email(),
       from: z.email(),
-      smarthost: z.union([z.literal(''), z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port' })]),
+      smarthost: z.union([
+        z.literal(''),
+        z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'must be host:port' }),
+      ]),
       username: z.string(),
     }),
     slack: z.strictObject({
@@ -262,7 +272,9 @@ export function semanticIssues(config: LabConfigInput, host: HostFacts): ConfigI
     issues.push({
       path: 'profile',
       message: `unknown profile "${config.profile}"`,
-      hint: `use default${Object.keys(config.profiles).map((p) => ` or ${p}`).join('')}`,
+      hint: `use default${Object.keys(config.profiles)
+        .map((p) => ` or ${p}`)
+        .join('')}`,
     });
   }
   for (const [profileName, def] of Object.entries(config.profiles)) {

@@ -27,7 +27,11 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-export type Exec = (file: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+export type Exec = (
+  file: string,
+  args: readonly string[],
+  options?: RunOptions,
+) => Promise<RunResult>;
 
 const TAIL_LINES = 15;
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -37,7 +41,9 @@ export const tail = (text: string, lines = TAIL_LINES): string[] =>
 
 /** Quotes an argv for logs; secrets never go in argv, so this is safe to log. */
 export const formatCommand = (file: string, args: readonly string[]): string =>
-  [file, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  [file, ...args]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 
 export const run: Exec = async (file, args, options = {}) => {
   const command = formatCommand(file, args);
@@ -108,7 +114,11 @@ export const run: Exec = async (file, args, options = {}) => {
 };
 
 /** Whether a command exists and runs (`<file> <args>` exits 0), without throwing. */
-export async function probe(file: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult | null> {
+export async function probe(
+  file: string,
+  args: readonly string[],
+  timeoutMs = 10_000,
+): Promise<RunResult | null> {
   try {
     const r = await run(file, args, { timeoutMs, reject: false });
     return r.exitCode === 0 ? r : null;

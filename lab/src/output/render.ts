@@ -18,10 +18,13 @@ export const mark = (m: Mark): string => MARKS[m];
 export function table(rows: readonly (readonly string[])[], header?: readonly string[]): string {
   const all = header ? [header, ...rows] : rows;
   const widths: number[] = [];
-  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  for (const row of all)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
   const fmt = (row: readonly string[]) =>
     row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)))
+      .map((cell, i) =>
+        i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length),
+      )
       .join('  ')
       .trimEnd();
   const lines = all.map(fmt);
@@ -29,7 +32,11 @@ export function table(rows: readonly (readonly string[])[], header?: readonly st
   return lines.join('\n');
 }
 
-export function createOutput(json: () => boolean, stdout = process.stdout, stderr = process.stderr): Output {
+export function createOutput(
+  json: () => boolean,
+  stdout = process.stdout,
+  stderr = process.stderr,
+): Output {
   return {
     line: (text = '') => {
       if (!json()) stdout.write(`${text}\n`);
@@ -53,7 +60,11 @@ export function createOutput(json: () => boolean, stdout = process.stdout, stder
       }
       const err = e instanceof Error ? e : new Error(String(e));
       stderr.write(`internal error: ${err.message}\n`);
-      stderr.write(verbose ? `${err.stack}\n` : 'hint: run again with --verbose for the stack trace, and report it\n');
+      stderr.write(
+        verbose
+          ? `${err.stack}\n`
+          : 'hint: run again with --verbose for the stack trace, and report it\n',
+      );
     },
   };
 }

@@ -5,7 +5,12 @@
 //                                    built from the offline node image (scripts/images/).
 //   existing:                         hosts the user owns; nothing to create.
 import path from 'node:path';
-import { CONTAINER_PROVIDERS, VM_PROVIDERS, type LabConfigInput, type LabNode } from '../config/schema.js';
+import {
+  CONTAINER_PROVIDERS,
+  VM_PROVIDERS,
+  type LabConfigInput,
+  type LabNode,
+} from '../config/schema.js';
 import { ExitCode, LabError } from '../errors.js';
 import type { Exec } from '../exec/index.js';
 import { containerName } from '../inventory/index.js';
@@ -47,14 +52,31 @@ export const vagrantProvider: Provider = {
     });
   },
   async down(_config, { exec, root, onLine }) {
-    await exec('vagrant', ['halt'], { cwd: root, timeoutMs: 10 * 60_000, onLine, hint: VAGRANT_HINT });
+    await exec('vagrant', ['halt'], {
+      cwd: root,
+      timeoutMs: 10 * 60_000,
+      onLine,
+      hint: VAGRANT_HINT,
+    });
   },
   async destroy(_config, { exec, root, onLine }) {
-    await exec('vagrant', ['destroy', '--force'], { cwd: root, timeoutMs: 20 * 60_000, onLine, hint: VAGRANT_HINT });
+    await exec('vagrant', ['destroy', '--force'], {
+      cwd: root,
+      timeoutMs: 20 * 60_000,
+      onLine,
+      hint: VAGRANT_HINT,
+    });
   },
   async status(config, { exec, root }) {
-    const r = await exec('vagrant', ['status', '--machine-readable'], { cwd: root, timeoutMs: 60_000, hint: VAGRANT_HINT });
-    return parseVagrantStatus(r.stdout, config.nodes.map((n) => n.name));
+    const r = await exec('vagrant', ['status', '--machine-readable'], {
+      cwd: root,
+      timeoutMs: 60_000,
+      hint: VAGRANT_HINT,
+    });
+    return parseVagrantStatus(
+      r.stdout,
+      config.nodes.map((n) => n.name),
+    );
   },
 };
 
@@ -68,7 +90,15 @@ export function parseVagrantStatus(stdout: string, nodes: readonly string[]): No
   return nodes.map((name) => {
     const s = states.get(name);
     const state: NodeState =
-      s === 'running' ? 'running' : s === 'not_created' ? 'absent' : s === 'poweroff' || s === 'shutoff' || s === 'saved' ? 'stopped' : s ? 'unknown' : 'absent';
+      s === 'running'
+        ? 'running'
+        : s === 'not_created'
+          ? 'absent'
+          : s === 'poweroff' || s === 'shutoff' || s === 'saved'
+            ? 'stopped'
+            : s
+              ? 'unknown'
+              : 'absent';
     return { name, state, detail: s };
   });
 }
@@ -80,21 +110,35 @@ export const networkName = (config: LabConfigInput): string => `${config.name}-n
 export const NODE_IMAGE = 'localhost/cicd-lab/node:bookworm';
 
 /** The `run` argv for one node container: systemd inside, static IP, forwarded ports. */
-export function containerRunArgs(config: LabConfigInput, node: LabNode, image = NODE_IMAGE): string[] {
+export function containerRunArgs(
+  config: LabConfigInput,
+  node: LabNode,
+  image = NODE_IMAGE,
+): string[] {
   const name = containerName(node, config);
   const args = [
-    'run', '--detach',
-    '--name', name,
-    '--hostname', node.name,
-    '--network', networkName(config),
-    '--ip', node.ip,
-    '--cpus', String(node.cpus),
-    '--memory', `${node.memory}m`,
-    '--label', `cicd-lab=${config.name}`,
-    '--label', `cicd-lab.node=${node.name}`,
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--hostname',
+    node.name,
+    '--network',
+    networkName(config),
+    '--ip',
+    node.ip,
+    '--cpus',
+    String(node.cpus),
+    '--memory',
+    `${node.memory}m`,
+    '--label',
+    `cicd-lab=${config.name}`,
+    '--label',
+    `cicd-lab.node=${node.name}`,
   ];
   if (config.provider === 'podman') args.push('--systemd=always');
-  else args.push('--tmpfs', '/run', '--tmpfs', '/tmp', '--volume', '/sys/fs/cgroup:/sys/fs/cgroup:rw');
+  else
+    args.push('--tmpfs', '/run', '--tmpfs', '/tmp', '--volume', '/sys/fs/cgroup:/sys/fs/cgroup:rw');
   if (runsDocker(node)) {
     // Docker inside a systemd container: privileged with a private cgroup namespace, and a real
     // volume for its storage (overlay on overlay falls back to the slow vfs driver).
@@ -109,10 +153,17 @@ export function containerRunArgs(config: LabConfigInput, node: LabNode, image = 
 export function containerProvider(engine: 'podman' | 'docker'): Provider {
   const hint = `run \`lab doctor\`; \`${engine} ps -a\` and the log in .lab/logs/ show more`;
   const inspectState = async (exec: Exec, name: string): Promise<NodeState> => {
-    const r = await exec(engine, ['container', 'inspect', '--format', '{{.State.Status}}', name], { reject: false, timeoutMs: 30_000 });
+    const r = await exec(engine, ['container', 'inspect', '--format', '{{.State.Status}}', name], {
+      reject: false,
+      timeoutMs: 30_000,
+    });
     if (r.exitCode !== 0) return 'absent';
     const s = r.stdout.trim();
-    return s === 'running' ? 'running' : s === 'exited' || s === 'stopped' || s === 'created' ? 'stopped' : 'unknown';
+    return s === 'running'
+      ? 'running'
+      : s === 'exited' || s === 'stopped' || s === 'created'
+        ? 'stopped'
+        : 'unknown';
   };
   return {
     name: engine,
@@ -125,9 +176,16 @@ export function containerProvider(engine: 'podman' | 'docker'): Provider {
           hint: 'building the node image needs debootstrap and the Debian mirror; see .cache/images/*.log',
         });
       }
-      const net = await exec(engine, ['network', 'inspect', networkName(config)], { reject: false, timeoutMs: 30_000 });
+      const net = await exec(engine, ['network', 'inspect', networkName(config)], {
+        reject: false,
+        timeoutMs: 30_000,
+      });
       if (net.exitCode !== 0) {
-        await exec(engine, ['network', 'create', '--subnet', config.network.cidr, networkName(config)], { timeoutMs: 60_000, hint });
+        await exec(
+          engine,
+          ['network', 'create', '--subnet', config.network.cidr, networkName(config)],
+          { timeoutMs: 60_000, hint },
+        );
       }
       for (const node of config.nodes) {
         const name = containerName(node, config);
@@ -141,20 +199,32 @@ export function containerProvider(engine: 'podman' | 'docker'): Provider {
     async down(config, { exec }) {
       for (const node of config.nodes) {
         const name = containerName(node, config);
-        if ((await inspectState(exec, name)) === 'running') await exec(engine, ['stop', '--time', '20', name], { timeoutMs: 120_000, hint });
+        if ((await inspectState(exec, name)) === 'running')
+          await exec(engine, ['stop', '--time', '20', name], { timeoutMs: 120_000, hint });
       }
     },
     async destroy(config, { exec }) {
       for (const node of config.nodes) {
         const name = containerName(node, config);
-        await exec(engine, ['rm', '--force', '--volumes', name], { reject: false, timeoutMs: 120_000 });
-        if (runsDocker(node)) await exec(engine, ['volume', 'rm', '--force', `${name}-docker`], { reject: false, timeoutMs: 60_000 });
+        await exec(engine, ['rm', '--force', '--volumes', name], {
+          reject: false,
+          timeoutMs: 120_000,
+        });
+        if (runsDocker(node))
+          await exec(engine, ['volume', 'rm', '--force', `${name}-docker`], {
+            reject: false,
+            timeoutMs: 60_000,
+          });
       }
-      await exec(engine, ['network', 'rm', networkName(config)], { reject: false, timeoutMs: 60_000 });
+      await exec(engine, ['network', 'rm', networkName(config)], {
+        reject: false,
+        timeoutMs: 60_000,
+      });
     },
     async status(config, { exec }) {
       const out: NodeStatus[] = [];
-      for (const node of config.nodes) out.push({ name: node.name, state: await inspectState(exec, containerName(node, config)) });
+      for (const node of config.nodes)
+        out.push({ name: node.name, state: await inspectState(exec, containerName(node, config)) });
       return out;
     },
   };
@@ -166,17 +236,43 @@ export const existingProvider: Provider = {
     // The hosts exist already; `lab up` goes straight to Ansible.
   },
   async down() {
-    throw new LabError(ExitCode.INVALID_INPUT, 'provider "existing" manages hosts you own: lab does not stop them', 'stop them yourself, or use another provider');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      'provider "existing" manages hosts you own: lab does not stop them',
+      'stop them yourself, or use another provider',
+    );
   },
   async destroy() {
-    throw new LabError(ExitCode.INVALID_INPUT, 'provider "existing" manages hosts you own: lab does not delete them', 'delete the lab containers/services yourself');
+    throw new LabError(
+      ExitCode.INVALID_INPUT,
+      'provider "existing" manages hosts you own: lab does not delete them',
+      'delete the lab containers/services yourself',
+    );
   },
   async status(config, { exec }) {
     const out: NodeStatus[] = [];
     for (const node of config.nodes) {
       const host = node.ssh?.host ?? node.ip;
-      const r = await exec('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', '-p', String(node.ssh?.port ?? 22), ...(node.ssh?.key ? ['-i', node.ssh.key] : []), `${node.ssh?.user ?? 'root'}@${host}`, 'true'], { reject: false, timeoutMs: 15_000 }).catch(() => null);
-      out.push({ name: node.name, state: r && r.exitCode === 0 ? 'running' : 'unknown', detail: r && r.exitCode === 0 ? 'reachable over SSH' : 'not reachable over SSH' });
+      const r = await exec(
+        'ssh',
+        [
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'ConnectTimeout=5',
+          '-p',
+          String(node.ssh?.port ?? 22),
+          ...(node.ssh?.key ? ['-i', node.ssh.key] : []),
+          `${node.ssh?.user ?? 'root'}@${host}`,
+          'true',
+        ],
+        { reject: false, timeoutMs: 15_000 },
+      ).catch(() => null);
+      out.push({
+        name: node.name,
+        state: r && r.exitCode === 0 ? 'running' : 'unknown',
+        detail: r && r.exitCode === 0 ? 'reachable over SSH' : 'not reachable over SSH',
+      });
     }
     return out;
   },
@@ -184,6 +280,7 @@ export const existingProvider: Provider = {
 
 export function providerFor(config: LabConfigInput): Provider {
   if ((VM_PROVIDERS as readonly string[]).includes(config.provider)) return vagrantProvider;
-  if ((CONTAINER_PROVIDERS as readonly string[]).includes(config.provider)) return containerProvider(config.provider as 'podman' | 'docker');
+  if ((CONTAINER_PROVIDERS as readonly string[]).includes(config.provider))
+    return containerProvider(config.provider as 'podman' | 'docker');
   return existingProvider;
 }

@@ -14,12 +14,22 @@ describe('layered config', () => {
 
   test('the committed config is valid and has the four nodes', () => {
     const { config } = loadConfig({ file: mainFile, localFile: false, env: {}, host });
-    expect(config.nodes.map((n) => n.name)).toEqual(['jenkins', 'staging', 'production', 'monitoring']);
+    expect(config.nodes.map((n) => n.name)).toEqual([
+      'jenkins',
+      'staging',
+      'production',
+      'monitoring',
+    ]);
     expect(config.provider).toBe('virtualbox');
   });
 
   test('the small profile fits an 8 GB laptop', () => {
-    const { config } = loadConfig({ file: mainFile, localFile: false, env: { LAB_PROFILE: 'small' }, host });
+    const { config } = loadConfig({
+      file: mainFile,
+      localFile: false,
+      env: { LAB_PROFILE: 'small' },
+      host,
+    });
     const total = config.nodes.reduce((s, n) => s + n.memory, 0);
     expect(total + config.host.reserve_memory).toBeLessThanOrEqual(8192);
     expect(config.app.replicas).toBe(1);
@@ -37,16 +47,33 @@ describe('layered config', () => {
     const b = loadConfig({ file: mainFile, localFile: local, env, host });
     expect(b.config.provider).toBe('podman');
     expect(b.config.app.replicas).toBe(3);
-    const c = loadConfig({ file: mainFile, localFile: local, env, host, flags: { provider: 'docker' } });
+    const c = loadConfig({
+      file: mainFile,
+      localFile: local,
+      env,
+      host,
+      flags: { provider: 'docker' },
+    });
     expect(c.config.provider).toBe('docker');
   });
 
   test('memory is not checked against the host for container providers', () => {
     const small = { totalMemoryMb: 4096 };
     expect(() => loadConfig({ file: mainFile, localFile: false, env: {}, host: small })).toThrow(
-      expect.objectContaining({ details: [expect.stringMatching(/the nodes need 8704 MB of memory but this machine has 4096 MB/)] }),
+      expect.objectContaining({
+        details: [
+          expect.stringMatching(/the nodes need 8704 MB of memory but this machine has 4096 MB/),
+        ],
+      }),
     );
-    expect(() => loadConfig({ file: mainFile, localFile: false, env: { LAB_PROVIDER: 'podman' }, host: small })).not.toThrow();
+    expect(() =>
+      loadConfig({
+        file: mainFile,
+        localFile: false,
+        env: { LAB_PROVIDER: 'podman' },
+        host: small,
+      }),
+    ).not.toThrow();
   });
 
   test('mergeLayers appends nodes with new names and merges mappings deeply', () => {
@@ -54,11 +81,19 @@ describe('layered config', () => {
       { a: { b: 1, c: 2 }, nodes: [{ name: 'x', cpus: 1 }] },
       { a: { c: 3 }, nodes: [{ name: 'y', cpus: 2 }] },
     );
-    expect(merged).toEqual({ a: { b: 1, c: 3 }, nodes: [{ name: 'x', cpus: 1 }, { name: 'y', cpus: 2 }] });
+    expect(merged).toEqual({
+      a: { b: 1, c: 3 },
+      nodes: [
+        { name: 'x', cpus: 1 },
+        { name: 'y', cpus: 2 },
+      ],
+    });
   });
 
   test('lab config show --json prints the effective config', () => {
-    const r = runLab(['config', 'show', '--json'], { env: { LAB_PROFILE: 'small', LAB_REPLICAS: '' } });
+    const r = runLab(['config', 'show', '--json'], {
+      env: { LAB_PROFILE: 'small', LAB_REPLICAS: '' },
+    });
     expect(r.status).toBe(0);
     const shown = JSON.parse(r.stdout);
     expect(shown.profile).toBe('small');
