@@ -1,11 +1,12 @@
 // Layered config: lab.config.yml → lab.local.yml (optional, git-ignored) → environment →
 // flags. Validated once; every problem is reported at once with its path and a hint.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ExitCode, LabError } from '../errors.js';
+import { readUserFile } from '../files.js';
 import { repoRoot } from '../state.js';
 import {
   applyProfile,
@@ -56,19 +57,7 @@ const isPlain = (v: unknown): v is Plain =>
 
 /** Reads one YAML layer; syntax errors carry line and column. */
 function readLayer(file: string): Plain {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LabError(
-      ExitCode.INVALID_INPUT,
-      `cannot read config file ${file}${code === 'ENOENT' ? ': it does not exist' : `: ${code}`}`,
-      code === 'ENOENT'
-        ? 'check the path, or run from the lab repository'
-        : 'check its permissions',
-    );
-  }
+  const text = readUserFile(file, 'config file', 'check the path, or run from the lab repository');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {

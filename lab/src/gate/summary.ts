@@ -1,10 +1,11 @@
 // summary.json: what one gate run measured, and the baseline format of the next gate. When a
 // release reaches production its summary is promoted to .lab/baselines/<env>.json (atomically:
 // temp file + rename), and `lab gate --baseline auto` compares against it.
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ExitCode, LabError } from '../errors.js';
+import { readUserFile } from '../files.js';
 import { ensureDir, statePaths } from '../state.js';
 import type { LabelStats } from './stats.js';
 
@@ -61,21 +62,13 @@ const summarySchema = z.object({
 
 /** Reads and validates a summary (a baseline). Missing or corrupt → LabError(INVALID_INPUT). */
 export function readSummary(file: string, what = 'baseline'): GateSummary {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LabError(
-      ExitCode.INVALID_INPUT,
-      code === 'ENOENT'
-        ? `${what} summary ${file} does not exist`
-        : `cannot read ${what} summary ${file}: ${code}`,
-      what === 'baseline'
-        ? 'pass a summary.json written by an earlier gate, `--baseline auto` for the promoted one, or no --baseline to skip relative checks'
-        : 'pass the summary.json written by a gate run (in its --out folder)',
-    );
-  }
+  const text = readUserFile(
+    file,
+    `${what} summary`,
+    what === 'baseline'
+      ? 'pass a summary.json written by an earlier gate, `--baseline auto` for the promoted one, or no --baseline to skip relative checks'
+      : 'pass the summary.json written by a gate run (in its --out folder)',
+  );
   let data: unknown;
   try {
     data = JSON.parse(text);

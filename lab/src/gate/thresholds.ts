@@ -15,10 +15,10 @@
 // Absolute metrics: p50 p90 p95 p99 mean max ("< 300ms", "<= 1.5s"), errors ("< 1%"),
 // throughput ("> 50/s", ">= 600/min"). `regression` at the top applies to `overall` and to
 // every label listed; a scope's own `regression` overrides it metric by metric ("off" disables).
-import { readFileSync } from 'node:fs';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { ExitCode, LabError } from '../errors.js';
+import { readUserFile } from '../files.js';
 
 export const LATENCY_METRICS = ['p50', 'p90', 'p95', 'p99', 'mean', 'max'] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number];
@@ -255,19 +255,11 @@ export class ThresholdsError extends LabError {
 
 /** Reads, validates and parses a thresholds file. Every problem is reported at once. */
 export function loadThresholds(file: string): Thresholds {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new LabError(
-      ExitCode.INVALID_INPUT,
-      code === 'ENOENT'
-        ? `thresholds file ${file} does not exist`
-        : `cannot read thresholds file ${file}: ${code}`,
-      'the default is jmeter/thresholds.yml in the lab repository',
-    );
-  }
+  const text = readUserFile(
+    file,
+    'thresholds file',
+    'the default is jmeter/thresholds.yml in the lab repository',
+  );
   return parseThresholds(text, file);
 }
 
