@@ -164,9 +164,9 @@ diagnose() { # the failed systemd units of every node and their last journal lin
   for n in "${nodes[@]}"; do
     for unit in $(podman exec "$prefix$n" systemctl --failed --no-legend --plain 2>/dev/null | awk '{ print $1 }' | head -n 5); do
       echo "  $n: $unit failed; journal:"
-      podman exec "$prefix$n" journalctl -u "$unit" -n 6 --no-pager -o cat 2>/dev/null | sed 's/^/      /' | cut -c1-300
+      podman exec "$prefix$n" journalctl -u "$unit" -n 12 --no-pager -o cat 2>/dev/null | sed 's/^/      /' | cut -c1-300
     done
-  done | tee "$out/failed-units.txt" | head -n 60
+  done | tee "$out/failed-units.txt" | head -n 80
 }
 
 say "$site run 1 (first converge)..."
