@@ -31,6 +31,18 @@ export function observeRequests(
   service: string,
   version: string,
 ) {
+  // One histogram child per (method, route, status), made once: no label object is built and
+  // checked per request. The key space is bounded like the labels themselves.
+  const children = new Map<string, ReturnType<HttpMetrics['duration']['labels']>>();
+  const child = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let c = children.get(key);
+    if (!c) {
+      c = metrics.duration.labels({ service, version, method, route, status: String(status) });
+      children.set(key, c);
+    }
+    return c;
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     res.once('close', () => {
@@ -38,14 +50,7 @@ export function observeRequests(
       const aborted = !res.writableFinished;
       const route = routeTemplate(res);
       const status = aborted ? 499 : res.statusCode;
-      const labels = {
-        service,
-        version,
-        method: methodLabel(req.method),
-        route,
-        status: String(status),
-      };
-      metrics.duration.observe(labels, seconds); // also counts http_requests_total
+      child(methodLabel(req.method), route, status).observe(seconds); // also counts http_requests_total
       const fields = {
         requestId: res.locals.requestId as string | undefined,
         method: req.method,
