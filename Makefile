@@ -29,10 +29,10 @@ tools: ## Install the external tools the tests use (apt on Debian/Ubuntu; prints
 lint: build ## ESLint, Prettier and the TypeScript type check
 	@npm run --silent lint
 
-test: build ## Run the whole test suite (unit, integration, real tools); LAB_STRICT=1 fails on missing tools
+test: build lint ## Lint, then the whole test suite (unit, integration, real tools); LAB_STRICT=1 fails on missing tools
 	@npm test --silent
 
-test-quick: build ## The test suite without the slow container converge
+test-quick: build ## The test suite without the slow container converge (and without lint)
 	@LAB_SKIP_CONVERGE=1 npm test --silent
 
 test-converge: build ## Converge site.yml twice on 4 systemd containers (podman), changed=0 check, verify plays
