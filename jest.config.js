@@ -27,6 +27,7 @@ export default {
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.lab/', '<rootDir>/.cache/'],
   modulePathIgnorePatterns: ['<rootDir>/.lab/', '<rootDir>/.cache/', '/dist/'],
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   testTimeout: 30_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],

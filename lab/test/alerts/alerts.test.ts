@@ -2,7 +2,7 @@
 // Alertmanager's v2 alerts API, the built CLI (exit codes, --json, clear errors without stack
 // traces), and both against a real Alertmanager where it is installed.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -221,19 +221,6 @@ function lab(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 describe('the lab alerts command (built CLI)', () => {
-  beforeAll(() => {
-    const tsc = spawnSync(
-      process.execPath,
-      [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'lab'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 180_000,
-      },
-    );
-    if (tsc.status !== 0) throw new Error(`tsc -b lab failed:\n${tsc.stdout}${tsc.stderr}`);
-  }, 200_000);
-
   test('lists firing alerts as a table, and as JSON with --json', async () => {
     api.alerts = [alert('TargetDown', 'critical', new Date(Date.now() - 65_000).toISOString())];
     const human = await lab(['alerts', '--url', api.url]);

@@ -41,17 +41,6 @@ beforeAll(async () => {
   config.host.reserve_memory = 0;
   configFile = path.join(dir, 'lab.config.yml');
   writeFileSync(configFile, stringify(config));
-
-  const tsc = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'lab'],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-  if (tsc.status !== 0) throw new Error(`tsc -b lab failed:\n${tsc.stdout}${tsc.stderr}`);
 }, 200_000);
 
 afterAll(() => {
