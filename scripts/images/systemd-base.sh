@@ -16,16 +16,9 @@ export CONTAINERS_CONF="${CONTAINERS_CONF:-$root/scripts/podman/containers.conf}
 
 # Packages baked in: what Ansible needs to manage a node without downloading anything first.
 packages=(systemd systemd-sysv dbus python3 python3-apt sudo ca-certificates iproute2 procps)
-# The Debian mirror this machine's apt uses (works behind proxies and local mirrors): only
-# enabled *.list/*.sources files, only Debian archives (not vendor repos).
-detect_mirror() { # [archive name, default debian]
-  local archive="${1:-debian}" files=() f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [[ -f "$f" ]] && files+=("$f")
-  done
-  ((${#files[@]})) || return 0
-  { grep -hE '^[[:space:]]*(URIs:|deb )' "${files[@]}" || true; } | grep -oE 'https?://[^ ]+' | grep -E "/$archive/?\$" | head -n 1 || true
-}
+# The Debian mirrors this machine's apt uses (shared detection with rootfs.sh).
+# shellcheck source=debian-mirror.sh
+source "$root/scripts/images/debian-mirror.sh"
 mirror="${LAB_DEBIAN_MIRROR:-$(detect_mirror)}"
 mirror="${mirror%/}"
 security="${LAB_DEBIAN_SECURITY_MIRROR:-$(detect_mirror debian-security)}"
