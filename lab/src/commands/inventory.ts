@@ -1,8 +1,6 @@
 // lab inventory [--out FILE] [--offline] — renders the Ansible inventory from the lab config
 // (global --provider/--config apply) into .lab/inventory/hosts.yml.
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { buildInventory, offlineFromEnv, writeInventory } from '../inventory/index.js';
 import { table } from '../output/render.js';
 import { repoRoot, statePaths } from '../state.js';
 import type { CommandModule } from './types.js';
@@ -29,7 +27,10 @@ export const inventoryCommand: CommandModule = {
         '--container-prefix <prefix>',
         'container name prefix for the podman/docker providers (default: "<lab name>-")',
       )
-      .action((flags: InventoryFlags) => {
+      .action(async (flags: InventoryFlags) => {
+        // Loaded only when the command runs (handlebars and the config schema): lab --help stays fast.
+        const [{ loadConfig }, { buildInventory, offlineFromEnv, writeInventory }] =
+          await Promise.all([import('../config/load.js'), import('../inventory/index.js')]);
         const g = ctx.globals();
         const { config, sources } = loadConfig({
           file: g.config,
