@@ -6,6 +6,16 @@ import { ServiceUnavailableError } from './errors.js';
 
 mongoose.set('bufferCommands', false);
 
+/** How documents look in API responses: `id` instead of `_id`, no version key. */
+export const apiJson = {
+  versionKey: false,
+  transform: (_doc: unknown, ret: Record<string, unknown>) => {
+    ret.id = String(ret._id);
+    delete ret._id;
+    return ret;
+  },
+} as const;
+
 export function mongoConnected(): boolean {
   return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
 }

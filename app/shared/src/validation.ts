@@ -1,6 +1,6 @@
 // Request validation with zod: a failure becomes a 400 whose message names the first bad field
 // (`query.limit`, `body.lines[0].sku`) and whose details list every problem.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError } from './errors.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
@@ -37,3 +37,12 @@ export function validate<S extends z.ZodType>(
     })),
   );
 }
+
+/** A whole-number query parameter (page, limit...) with bounds and a default. */
+export const intParam = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);

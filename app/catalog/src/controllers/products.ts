@@ -1,17 +1,10 @@
 // HTTP only: validate the request, call the service, shape the response.
-import { validate } from '@cicd-lab/service-kit';
+import { intParam, validate } from '@cicd-lab/service-kit';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ProductService } from '../services/products.js';
 
 const SKU = /^SKU-\d{6}$/;
-const intParam = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
-    .default(fallback);
 
 export const listQuery = z.object({
   page: intParam(1, 10_000, 1),

@@ -1,3 +1,4 @@
+import { apiJson } from '@cicd-lab/service-kit';
 import mongoose, { type InferSchemaType } from 'mongoose';
 
 const productSchema = new mongoose.Schema(
@@ -12,14 +13,7 @@ const productSchema = new mongoose.Schema(
   },
   {
     timestamps: true,
-    toJSON: {
-      versionKey: false,
-      transform: (_doc, ret: Record<string, unknown>) => {
-        ret.id = String(ret._id);
-        delete ret._id;
-        return ret;
-      },
-    },
+    toJSON: apiJson,
   },
 );
 

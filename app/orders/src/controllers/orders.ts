@@ -1,15 +1,7 @@
-import { validate } from '@cicd-lab/service-kit';
+import { intParam, validate } from '@cicd-lab/service-kit';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { OrderService } from '../services/orders.js';
-
-const intParam = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
-    .default(fallback);
 
 const listQuery = z.object({ page: intParam(1, 10_000, 1), limit: intParam(1, 100, 20) });
 const idParams = z.object({
