@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { describeWithTools } from '../../test/support/tools.js';
+import { ansibleEnv } from '../../test/support/ansible.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SLACK_URL = 'https://hooks.slack.invalid/services/T000/B000/not-a-real-secret-4711';
@@ -28,12 +29,7 @@ function ansible(args: string[], cwd: string) {
   return spawnSync('timeout', ['240', 'ansible-playbook', ...args], {
     cwd,
     encoding: 'utf8',
-    env: {
-      ...process.env,
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_RETRY_FILES_ENABLED: '0',
-      ANSIBLE_ROLES_PATH: path.join(ROOT, 'ansible/roles'),
-    },
+    env: ansibleEnv(),
   });
 }
 

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { describeWithTools } from '../../test/support/tools.js';
+import { ansibleEnv } from '../../test/support/ansible.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -84,12 +85,7 @@ function sh(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: numbe
     {
       cwd: opts.cwd,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        ANSIBLE_NOCOLOR: '1',
-        ANSIBLE_RETRY_FILES_ENABLED: '0',
-        ANSIBLE_ROLES_PATH: path.join(ROOT, 'ansible/roles'),
-      },
+      env: ansibleEnv(),
     },
   );
 }
